@@ -1,0 +1,26 @@
+import {Command, Errors} from '@oclif/core';
+import chalk from 'chalk';
+import {ExitCode, FaultlineError} from '../errors/index.js';
+
+/**
+ * Base of faultline's commands: one place that turns errors into one line on stderr and an exit
+ * code (STYLE "For faultline" 10). A FaultlineError prints its message; anything else is a
+ * harness failure (exit 3) shown as one line, with the stack only when DEBUG is set.
+ */
+export abstract class FaultlineCommand extends Command {
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (error instanceof Errors.ExitError) throw error;
+    if (error instanceof FaultlineError) {
+      process.stderr.write(`${chalk.red('error')} ${error.message}\n`);
+      return this.exit(error.exitCode);
+    }
+    // oclif's own parse errors (bad flags, missing args) are bad input.
+    if (error instanceof Errors.CLIError && error.oclif?.exit !== undefined) {
+      process.stderr.write(`${chalk.red('error')} ${error.message.split('\n')[0]}\n`);
+      return this.exit(error.oclif.exit === 1 || error.oclif.exit === undefined ? ExitCode.badInput : error.oclif.exit);
+    }
+    process.stderr.write(`${chalk.red('error')} faultline failed: ${error.message}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${error.stack}\n`);
+    return this.exit(ExitCode.inconclusive);
+  }
+}

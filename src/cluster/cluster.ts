@@ -1,0 +1,158 @@
+import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs';
+import path from 'node:path';
+import {execa, type ResultPromise} from 'execa';
+import {queryStatus} from '../client/index.js';
+import {ClusterError} from '../errors/index.js';
+import type {StatusOk} from '../protocol/index.js';
+import {GRACE_BEFORE_SIGKILL_MS, stopChild, track} from './supervisor.js';
+import type {NodeLaunch} from './systems.js';
+import type {NodeId} from './topology.js';
+
+/** Admin status requests give up after this many ms (a paused or partitioned node may not answer). */
+const STATUS_TIMEOUT_MS = 500;
+/** Poll interval while waiting for a leader, in ms. */
+const READY_POLL_MS = 100;
+
+type NodeProcess = ResultPromise<{stdin: 'pipe'}>;
+
+/** One node of a running cluster, as the harness sees it: a command line and its ports. */
+export interface ClusterNode {
+  launch: NodeLaunch;
+  command: readonly [string, ...string[]];
+  logFile: string;
+  process: NodeProcess | null;
+}
+
+/** An exit the harness did not cause (a crash): reported in results. */
+export interface UnexpectedExit {
+  node: NodeId;
+  exitCode: number | null;
+  signal: string | null;
+  logFile: string;
+}
+
+/**
+ * The node processes of a run (DESIGN.md "cluster/"). Starts each node with execa, its stdout and
+ * stderr appended to `nodes/<id>.log`, its stdin a pipe held by the harness so that it dies with
+ * the harness. Kill, restart and stop act on processes; `status` and `leader` ask the nodes'
+ * admin endpoint directly (not through the proxies, so faults do not hide the answer).
+ */
+export class Cluster {
+  readonly nodes = new Map<NodeId, ClusterNode>();
+  readonly unexpectedExits: UnexpectedExit[] = [];
+  private stopping = false;
+
+  /**
+   * @param commandFor the command line of a node from its launch facts.
+   * @param runDir the run directory; node logs go to `runDir/nodes/<id>.log`, data to `runDir/data/<id>`.
+   */
+  constructor(
+    launches: readonly NodeLaunch[],
+    commandFor: (launch: NodeLaunch) => readonly [string, ...string[]],
+    runDir: string,
+    private readonly onUnexpectedExit: (exit: UnexpectedExit) => void = () => {},
+  ) {
+    mkdirSync(path.join(runDir, 'nodes'), {recursive: true});
+    for (const launch of launches) {
+      mkdirSync(launch.dataDir, {recursive: true});
+      this.nodes.set(launch.id, {launch, command: commandFor(launch), logFile: path.join(runDir, 'nodes', `${launch.id}.log`), process: null});
+    }
+  }
+
+  get ids(): NodeId[] {
+    return [...this.nodes.keys()];
+  }
+
+  /** Starts every node that is not running. */
+  startAll(): void {
+    for (const id of this.nodes.keys()) this.start(id);
+  }
+
+  /** True while the node's process runs. */
+  isRunning(id: NodeId): boolean {
+    const p = this.node(id).process;
+    return p !== null && p.exitCode === null && p.signalCode === null;
+  }
+
+  /** Starts a node's process (no-op if it runs). Appends a marker line to its log. */
+  start(id: NodeId): void {
+    const node = this.node(id);
+    if (this.isRunning(id)) return;
+    const fd = openSync(node.logFile, 'a');
+    writeSync(fd, `--- faultline: starting ${id}: ${node.command.join(' ')}\n`);
+    const [file, ...args] = node.command;
+    // The log file descriptor is handed to the child directly, so its output does not pass through
+    // the harness's event loop and survives a harness crash.
+    const child = execa(file, args, {
+      stdio: ['pipe', fd, fd],
+      // Own process group: a Ctrl-C in the terminal reaches only the harness, which then stops
+      // children in order. They still die with the harness: they exit when their stdin closes.
+      detached: true,
+      reject: false,
+      forceKillAfterDelay: GRACE_BEFORE_SIGKILL_MS,
+      env: {...process.env, NODE_OPTIONS: ''},
+    } as unknown as {stdin: 'pipe'}) as NodeProcess;
+    closeSync(fd);
+    node.process = track(child);
+    void child.then((result) => {
+      if (node.process !== child || this.stopping || result.isTerminated) return;
+      const exit = {node: id, exitCode: result.exitCode ?? null, signal: result.signal ?? null, logFile: node.logFile};
+      this.unexpectedExits.push(exit);
+      this.onUnexpectedExit(exit);
+    });
+  }
+
+  /** SIGKILLs a node (kill -9) and waits until it has exited. */
+  async kill(id: NodeId): Promise<void> {
+    const child = this.node(id).process;
+    if (!child || !this.isRunning(id)) return;
+    child.kill('SIGKILL');
+    await child;
+  }
+
+  /** Stops every node: SIGTERM, then SIGKILL after the grace period. */
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.nodes.values()].map((n) => (n.process ? stopChild(n.process) : undefined)));
+  }
+
+  /** A node's status over its admin endpoint, or null if it does not answer. */
+  async status(id: NodeId): Promise<StatusOk | null> {
+    const reply = await queryStatus('127.0.0.1', this.node(id).launch.clientPort, STATUS_TIMEOUT_MS);
+    return reply?.type === 'status_ok' ? reply : null;
+  }
+
+  /**
+   * The current leader: among running nodes that report role `leader`, the one with the highest
+   * term (an isolated old leader may still believe it leads in an older term). Null if none.
+   */
+  async leader(): Promise<NodeId | null> {
+    const statuses = await Promise.all(this.ids.filter((id) => this.isRunning(id)).map((id) => this.status(id)));
+    let best: StatusOk | null = null;
+    for (const s of statuses) if (s?.role === 'leader' && (!best || s.term > best.term)) best = s;
+    return best?.node ?? null;
+  }
+
+  /**
+   * Waits until some node reports itself leader.
+   * @param timeoutMs give up after this many ms.
+   * @throws ClusterError naming every node's state and log when no leader appears in time, or a node exits.
+   */
+  async waitForLeader(timeoutMs: number, signal?: AbortSignal): Promise<NodeId> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !signal?.aborted) {
+      const leader = await this.leader();
+      if (leader) return leader;
+      await new Promise((r) => setTimeout(r, READY_POLL_MS));
+    }
+    const dead = this.ids.filter((id) => !this.isRunning(id));
+    const detail = dead.length > 0 ? `; not running: ${dead.map((id) => `${id} (log ${this.node(id).logFile})`).join(', ')}` : `; logs in ${path.dirname(this.node(this.ids[0]).logFile)}`;
+    throw new ClusterError(`no leader elected within ${timeoutMs} ms${detail}`);
+  }
+
+  private node(id: NodeId): ClusterNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`unknown node ${id}`);
+    return node;
+  }
+}

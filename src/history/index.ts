@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './jsonl.js';
+export * from './clock.js';

@@ -1,0 +1,4 @@
+export * from './events.js';
+export * from './links.js';
+export * from './schedule.js';
+export * from './shapes.js';

@@ -1,0 +1,136 @@
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, stringify, type Node} from 'yaml';
+import type {z} from 'zod';
+import {PlanError} from '../errors/index.js';
+import {randomSeed} from '../rng/index.js';
+import {formatDuration} from './duration.js';
+import {planSchema, type ParsedPlan} from './schema.js';
+
+/** A validated plan with its name and seed resolved: everything a run needs. Durations in ms. */
+export type Plan = ParsedPlan & {name: string; seed: number};
+
+type PathPart = string | number;
+
+/** Finds the YAML node for `parts`, walking toward the root until a node with a position exists. */
+function locate(doc: Document, parts: readonly PathPart[], unknownKey?: string): [number, number] | null {
+  if (unknownKey !== undefined) {
+    const parent = parts.length === 0 ? doc.contents : doc.getIn(parts, true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === unknownKey);
+      if (pair && isNode(pair.key) && pair.key.range) return [pair.key.range[0], 0];
+    }
+  }
+  for (let n = parts.length; n >= 0; n--) {
+    const node = (n === 0 ? doc.contents : doc.getIn(parts.slice(0, n), true)) as Node | null | undefined;
+    if (isNode(node) && node.range) return [node.range[0], n];
+  }
+  return null;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'required';
+      if (issue.message.startsWith('expected')) return issue.message;
+      return `expected ${issue.expected === 'number' || issue.expected === 'int' ? 'a number' : issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+      return `expected at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `expected at most ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * Parses and validates a plan's YAML text. `file` is used in error messages only.
+ * Unknown fields, wrong types and bad durations are errors; defaults are filled in.
+ * @throws PlanError `file:line:col: field.path: what is wrong` for the first problem found.
+ */
+export function parsePlan(text: string, file: string): Plan {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true});
+  const where = (offset: number) => {
+    const {line, col} = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new PlanError(`${where(e.pos[0])}: ${first}`);
+  }
+  const raw = doc.toJS() ?? {};
+  const result = planSchema.safeParse(raw, {reportInput: true});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const parts = issue.path.filter((p): p is PathPart => typeof p === 'string' || typeof p === 'number');
+    let field = parts.join('.');
+    let message = describeIssue(issue);
+    let unknownKey: string | undefined;
+    if (issue.code === 'unrecognized_keys') {
+      unknownKey = issue.keys[0];
+      field = [...parts, unknownKey].join('.');
+      message = 'unknown field';
+    }
+    const pos = locate(doc, parts, unknownKey);
+    const at = pos ? where(pos[0]) : file;
+    throw new PlanError(`${at}: ${field || '(plan)'}: ${message}`);
+  }
+  const plan = result.data;
+  checkNodeIds(plan, doc, where);
+  return {...plan, name: plan.name ?? path.basename(file).replace(/\.ya?ml$/, ''), seed: plan.seed ?? randomSeed()};
+}
+
+/** Node ids named in nemesis steps must exist in the cluster. */
+function checkNodeIds(plan: ParsedPlan, doc: Document, where: (offset: number) => string): void {
+  const n = plan.cluster.nodes;
+  const known = (id: string) => Number(id.slice(1)) <= n;
+  plan.nemesis.forEach((step, i) => {
+    const named: Array<[PathPart[], string]> = [];
+    if (step.fault === 'kill' && /^n\d$/.test(step.target)) named.push([['nemesis', i, 'target'], step.target]);
+    if (step.fault === 'partition') {
+      if (step.node) named.push([['nemesis', i, 'node'], step.node]);
+      step.groups?.forEach((g, gi) => g.forEach((id, k) => named.push([['nemesis', i, 'groups', gi, k], id])));
+    }
+    for (const [parts, id] of named) {
+      if (!known(id)) {
+        const pos = locate(doc, parts);
+        throw new PlanError(`${pos ? where(pos[0]) : ''}: ${parts.join('.')}: node ${id} does not exist (cluster.nodes is ${n})`);
+      }
+    }
+  });
+}
+
+/**
+ * Reads and validates a plan file.
+ * @throws PlanError when the file cannot be read or is not a valid plan.
+ */
+export async function loadPlan(file: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new PlanError(`${file}: cannot read plan: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return parsePlan(text, file);
+}
+
+/** The resolved plan as YAML (defaults filled, seed written, durations as text), for plan.yaml in the run directory. */
+export function formatPlan(plan: Plan): string {
+  const d = formatDuration;
+  const resolved = {
+    name: plan.name,
+    ...(plan.description ? {description: plan.description} : {}),
+    seed: plan.seed,
+    cluster: {...plan.cluster, readyTimeout: d(plan.cluster.readyTimeout)},
+    workload: {...plan.workload, duration: d(plan.workload.duration), timeout: d(plan.workload.timeout)},
+    nemesis: plan.nemesis.map((s) => ({...s, at: d(s.at), for: d(s.for)})),
+    final: {quiesce: d(plan.final.quiesce)},
+    check: {...plan.check, timeLimit: d(plan.check.timeLimit)},
+    ...(plan.proxy.url ? {proxy: plan.proxy} : {}),
+  };
+  return `# Resolved by faultline: defaults filled in, seed written. Replay with: faultline run <this file>\n${stringify(resolved)}`;
+}

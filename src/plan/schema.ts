@@ -1,0 +1,129 @@
+import {z} from 'zod';
+import {parseDuration} from './duration.js';
+
+/**
+ * The plan schema (docs/plans.md). Durations are strings with a unit (`200ms`, `5s`, `2m`) and are
+ * turned into milliseconds here; every object is strict, so an unknown field is an error.
+ */
+
+const duration = z
+  .string({error: 'expected a duration like 5s or 200ms'})
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === null) {
+      ctx.addIssue({code: 'custom', message: `expected a duration like 5s or 200ms, got "${text}"`});
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const nodeId = z.string().regex(/^n[1-9]$/, 'expected a node id n1 … n7');
+
+/** Built-in systems that `cluster.system` may name. */
+export const SYSTEMS = ['raft'] as const;
+/** Seeded bugs per system: off unless a plan's `cluster.bugs` names them. */
+export const BUGS = ['stale-read'] as const;
+
+const cluster = z.strictObject({
+  system: z.enum(SYSTEMS).default('raft'),
+  nodes: z
+    .number()
+    .int()
+    .refine((n) => n % 2 === 1 && n >= 3 && n <= 7, 'expected an odd number of nodes from 3 to 7')
+    .default(3),
+  bugs: z.array(z.enum(BUGS)).default([]),
+  /** How long to wait for a leader after start, and after each restart. */
+  readyTimeout: duration.default(20_000),
+});
+
+const workload = z.strictObject({
+  clients: z.number().int().min(1).max(100).default(5),
+  keys: z.number().int().min(1).max(1000).default(3),
+  duration: duration.default(10_000),
+  /** Target rate in operations per second across all clients; 0 means as fast as the system answers. */
+  rate: z.number().min(0).max(100_000).default(100),
+  /** Per-operation timeout: past it the operation completes as `info`. */
+  timeout: duration.default(1000),
+  mix: z
+    .strictObject({read: z.number().min(0).default(2), write: z.number().min(0).default(1), cas: z.number().min(0).default(1)})
+    .refine((m) => m.read + m.write + m.cas > 0, 'expected at least one weight above 0')
+    .default({read: 2, write: 1, cas: 1}),
+});
+
+/** Partition cut styles: `drop` blackholes bytes (timeout toxic 0), `reset` disables the proxies. */
+export const CUT_MODES = ['drop', 'reset'] as const;
+export const PARTITION_SHAPES = ['halves', 'isolate-leader', 'isolate', 'groups'] as const;
+
+const partitionStep = z
+  .strictObject({
+    fault: z.literal('partition'),
+    at: duration,
+    for: duration,
+    shape: z.enum(PARTITION_SHAPES),
+    mode: z.enum(CUT_MODES).default('drop'),
+    /** With `shape: groups`: disjoint groups covering the nodes to split apart. */
+    groups: z.array(z.array(nodeId).min(1)).min(2).optional(),
+    /** With `shape: isolate`: the node to cut off (default: a random one). */
+    node: nodeId.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.shape === 'groups' && !s.groups) ctx.addIssue({code: 'custom', path: ['groups'], message: 'required with shape: groups'});
+    if (s.shape !== 'groups' && s.groups) ctx.addIssue({code: 'custom', path: ['groups'], message: 'only allowed with shape: groups'});
+    if (s.shape !== 'isolate' && s.node) ctx.addIssue({code: 'custom', path: ['node'], message: 'only allowed with shape: isolate'});
+    if (s.groups) {
+      const seen = new Set<string>();
+      for (const id of s.groups.flat()) {
+        if (seen.has(id)) ctx.addIssue({code: 'custom', path: ['groups'], message: `node ${id} is in two groups`});
+        seen.add(id);
+      }
+    }
+  });
+
+const killStep = z.strictObject({
+  fault: z.literal('kill'),
+  at: duration,
+  /** How long the node stays down before it is restarted. */
+  for: duration,
+  /** `leader`, `random` or a node id. */
+  target: z.union([z.enum(['leader', 'random']), nodeId]).default('random'),
+});
+
+const step = z.discriminatedUnion('fault', [partitionStep, killStep], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'expected fault: partition or kill' : undefined),
+});
+
+export const planSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, dot, dash or underscore').optional(),
+  description: z.string().optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  cluster: cluster.default({system: 'raft', nodes: 3, bugs: [], readyTimeout: 20_000}),
+  workload: workload.default({clients: 5, keys: 3, duration: 10_000, rate: 100, timeout: 1000, mix: {read: 2, write: 1, cas: 1}}),
+  nemesis: z.array(step).default([]),
+  final: z
+    .strictObject({
+      /** Wait after the final heal before the final reads. */
+      quiesce: duration.default(2000),
+    })
+    .default({quiesce: 2000}),
+  check: z
+    .strictObject({
+      model: z.enum(['cas-register']).default('cas-register'),
+      /** Checker time budget; past it the verdict is "unknown". */
+      timeLimit: duration.default(60_000),
+    })
+    .default({model: 'cas-register', timeLimit: 60_000}),
+  proxy: z
+    .strictObject({
+      /** URL of a real Toxiproxy server; absent = start the embedded one. */
+      url: z.url({protocol: /^https?$/}).optional(),
+    })
+    .default({}),
+});
+
+/** A plan as written in YAML, before defaults (the input type of the schema). */
+export type PlanInput = z.input<typeof planSchema>;
+/** A validated plan with defaults filled; durations in milliseconds. `seed` may still be absent. */
+export type ParsedPlan = z.output<typeof planSchema>;
+export type NemesisStep = ParsedPlan['nemesis'][number];
+export type PartitionStep = Extract<NemesisStep, {fault: 'partition'}>;
+export type KillStep = Extract<NemesisStep, {fault: 'kill'}>;

@@ -1,0 +1,108 @@
+/**
+ * Client and admin messages of faultline's node protocol (docs/protocol.md).
+ *
+ * Every message is one JSON object on one line (NDJSON, UTF-8) over TCP. A client request carries
+ * a numeric `id` that the node echoes in its reply; replies may arrive out of order. Requests that
+ * change state carry `client` (a string naming the client process) and `seq` (increasing per
+ * client) so that a node applies a retried request at most once.
+ */
+
+/** Values stored in the key-value state machine. `null` means the key is absent. */
+export type Value = number | null;
+
+/** Reads the current value of `key`. */
+export interface ReadRequest {
+  type: 'read';
+  id: number;
+  key: string;
+  client?: string;
+  seq?: number;
+}
+
+/** Sets `key` to `value`. */
+export interface WriteRequest {
+  type: 'write';
+  id: number;
+  key: string;
+  value: number;
+  client?: string;
+  seq?: number;
+}
+
+/** Sets `key` to `to` if and only if its current value is `from`. */
+export interface CasRequest {
+  type: 'cas';
+  id: number;
+  key: string;
+  from: number;
+  to: number;
+  client?: string;
+  seq?: number;
+}
+
+/** Admin: asks a node for its role, term and the leader it knows of. */
+export interface StatusRequest {
+  type: 'status';
+  id: number;
+}
+
+export type KvRequest = ReadRequest | WriteRequest | CasRequest;
+export type ClientRequest = KvRequest | StatusRequest;
+
+export interface ReadOk {
+  type: 'read_ok';
+  id: number;
+  value: Value;
+}
+export interface WriteOk {
+  type: 'write_ok';
+  id: number;
+}
+export interface CasOk {
+  type: 'cas_ok';
+  id: number;
+}
+
+/** A node's role as reported by `status`. Systems without leaders report `replica`. */
+export type Role = 'leader' | 'follower' | 'candidate' | 'replica';
+
+export interface StatusOk {
+  type: 'status_ok';
+  id: number;
+  node: string;
+  role: Role;
+  /** Raft term, Paxos ballot round; 0 where the system has none. */
+  term: number;
+  /** Id of the leader this node believes in, or null. */
+  leader: string | null;
+  commitIndex?: number;
+}
+
+/**
+ * Error codes. Whether the operation certainly did not happen is given by `definite`, not by the
+ * code, but the codes have conventional values:
+ * - `not_leader` (definite): this node is not the leader; `leader` hints at the one it knows.
+ * - `cas_mismatch` (definite): a cas whose `from` did not match the current value.
+ * - `unavailable` (definite): the node cannot serve the request now (no leader known, shutting down).
+ * - `timeout` (indefinite): the node gave up waiting; the operation may still take effect.
+ * - `malformed` (definite): the request line was not valid JSON or not a valid request.
+ * - `too_long` (definite): the request line exceeded the node's line limit.
+ */
+export type ErrorCode = 'not_leader' | 'cas_mismatch' | 'unavailable' | 'timeout' | 'malformed' | 'too_long';
+
+export interface ErrorReply {
+  type: 'error';
+  /** The request's id, or null when the request could not be parsed far enough to find one. */
+  id: number | null;
+  code: ErrorCode;
+  /** true: the operation certainly did not take effect (history `fail`); false: unknown (`info`). */
+  definite: boolean;
+  text: string;
+  /** With `not_leader`: the id of the node believed to be leader, or null. */
+  leader?: string | null;
+}
+
+export type ClientReply = ReadOk | WriteOk | CasOk | StatusOk | ErrorReply;
+
+/** Upper bound on one NDJSON line, in bytes. Longer lines get `too_long` and are discarded. */
+export const MAX_LINE_BYTES = 1024 * 1024;

@@ -1,0 +1,112 @@
+import {ProtocolError} from './errors.js';
+import type {ClientReply, ClientRequest, ErrorCode, Role} from './messages.js';
+
+type Obj = Record<string, unknown>;
+
+function parseObject(line: string): Obj {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new ProtocolError(`not valid JSON: ${line.slice(0, 80)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProtocolError('expected a JSON object');
+  }
+  return value as Obj;
+}
+
+function field<T>(o: Obj, name: string, check: (v: unknown) => v is T, what: string, optional = false): T {
+  const v = o[name];
+  if (v === undefined && optional) return undefined as T;
+  if (!check(v)) throw new ProtocolError(`${String(o.type ?? 'message')}.${name}: expected ${what}`);
+  return v;
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isValue = (v: unknown): v is number | null => v === null || isInt(v);
+const isStringOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+/**
+ * Parses one request line received by a node.
+ * @throws ProtocolError naming the bad field; the node answers it with a `malformed` error reply.
+ */
+export function parseClientRequest(line: string): ClientRequest {
+  const o = parseObject(line);
+  const id = field(o, 'id', isInt, 'an integer');
+  const dedup = () => ({
+    client: field(o, 'client', isString, 'a string', true),
+    seq: field(o, 'seq', isInt, 'an integer', true),
+  });
+  switch (o.type) {
+    case 'read':
+      return {type: 'read', id, key: field(o, 'key', isString, 'a string'), ...dedup()};
+    case 'write':
+      return {type: 'write', id, key: field(o, 'key', isString, 'a string'), value: field(o, 'value', isInt, 'an integer'), ...dedup()};
+    case 'cas':
+      return {
+        type: 'cas',
+        id,
+        key: field(o, 'key', isString, 'a string'),
+        from: field(o, 'from', isInt, 'an integer'),
+        to: field(o, 'to', isInt, 'an integer'),
+        ...dedup(),
+      };
+    case 'status':
+      return {type: 'status', id};
+    default:
+      throw new ProtocolError(`type: expected read, write, cas or status, got ${JSON.stringify(o.type)}`);
+  }
+}
+
+/** Best-effort extraction of the `id` of a request that failed to parse, for the error reply. */
+export function requestIdOf(line: string): number | null {
+  try {
+    const o = JSON.parse(line) as Obj;
+    return isInt(o?.id) ? o.id : null;
+  } catch {
+    return null;
+  }
+}
+
+const ERROR_CODES: readonly ErrorCode[] = ['not_leader', 'cas_mismatch', 'unavailable', 'timeout', 'malformed', 'too_long'];
+const ROLES: readonly Role[] = ['leader', 'follower', 'candidate', 'replica'];
+
+/**
+ * Parses one reply line received by a client.
+ * @throws ProtocolError naming the bad field.
+ */
+export function parseClientReply(line: string): ClientReply {
+  const o = parseObject(line);
+  switch (o.type) {
+    case 'read_ok':
+      return {type: 'read_ok', id: field(o, 'id', isInt, 'an integer'), value: field(o, 'value', isValue, 'an integer or null')};
+    case 'write_ok':
+      return {type: 'write_ok', id: field(o, 'id', isInt, 'an integer')};
+    case 'cas_ok':
+      return {type: 'cas_ok', id: field(o, 'id', isInt, 'an integer')};
+    case 'status_ok':
+      return {
+        type: 'status_ok',
+        id: field(o, 'id', isInt, 'an integer'),
+        node: field(o, 'node', isString, 'a string'),
+        role: field(o, 'role', (v): v is Role => ROLES.includes(v as Role), ROLES.join(' | ')),
+        term: field(o, 'term', isInt, 'an integer'),
+        leader: field(o, 'leader', isStringOrNull, 'a string or null'),
+        commitIndex: field(o, 'commitIndex', isInt, 'an integer', true),
+      };
+    case 'error':
+      return {
+        type: 'error',
+        id: field(o, 'id', (v): v is number | null => v === null || isInt(v), 'an integer or null'),
+        code: field(o, 'code', (v): v is ErrorCode => ERROR_CODES.includes(v as ErrorCode), ERROR_CODES.join(' | ')),
+        definite: field(o, 'definite', isBool, 'a boolean'),
+        text: field(o, 'text', isString, 'a string', true) ?? '',
+        leader: field(o, 'leader', isStringOrNull, 'a string or null', true),
+      };
+    default:
+      throw new ProtocolError(`type: unknown reply type ${JSON.stringify(o.type)}`);
+  }
+}

@@ -1,0 +1,54 @@
+import type {CheckResult, Verdict} from '../checker/index.js';
+import type {NemesisEvent} from '../nemesis/events.js';
+
+/** Version of the results.json schema (docs/results.md). Bumped on any incompatible change. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** Counts of a history's operations by outcome. */
+export interface OperationStats {
+  /** Operations invoked (invoke events). */
+  operations: number;
+  ok: number;
+  fail: number;
+  info: number;
+  /** Invoked but never completed (a run that was interrupted). */
+  open: number;
+  /** ok operations per second of workload time. */
+  okPerSec: number;
+}
+
+/** One check of a run, e.g. linearizability of each key against the cas-register model. */
+export interface CheckSummary {
+  name: string;
+  model: string;
+  /** The checker's full result: verdict, per-key results, evidence for false keys. */
+  result: CheckResult;
+}
+
+/**
+ * results.json: the verdict of a run with its evidence and statistics (docs/results.md).
+ * Everything the reports show comes from this object and the run directory's other files.
+ */
+export interface RunResults {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  /** Plan name, seed and shape of the run. */
+  plan: {name: string; seed: number; system: string; nodes: number; clients: number; bugs: string[]; file: string};
+  /** ISO 8601 wall-clock start of the run. */
+  startedAt: string;
+  /** Wall-clock length of the whole run (start to end of checking), ms. */
+  durationMs: number;
+  /** Length of the workload phase, ms. */
+  workloadMs: number;
+  /** false over "unknown" over true, across every check and run problem. */
+  valid: Verdict;
+  /** The process exit code this run maps to: 0, 1, 2 or 3. */
+  exitCode: number;
+  checks: CheckSummary[];
+  stats: OperationStats;
+  /** Every nemesis event, as in nemesis.jsonl. */
+  nemesis: NemesisEvent[];
+  /** Things that make the verdict less trustworthy or the run abnormal (a node crashed, the run was interrupted). */
+  problems: string[];
+  /** The command that replays this run. */
+  replay: string;
+}

@@ -1,0 +1,3 @@
+export * from './run.js';
+export * from './run-dir.js';
+export * from './toxiproxy-process.js';

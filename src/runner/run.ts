@@ -1,0 +1,193 @@
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
+import getPort from 'get-port';
+import {checkHistory} from '../checker/index.js';
+import {builtinCommand, clientProxyName, Cluster, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch} from '../cluster/index.js';
+import {JsonlWriter, RunClock, sleep, type HistoryEvent} from '../history/index.js';
+import {LinkCutter, runSchedule, type NemesisEvent} from '../nemesis/index.js';
+import {formatPlan, type Plan} from '../plan/index.js';
+import {ProxyControl} from '../proxy/index.js';
+import {buildResults, writeReports, type RunResults} from '../report/index.js';
+import {Rng} from '../rng/index.js';
+import {HistoryRecorder, RegisterGenerator, WorkloadClient, type ClientAddresses} from '../workload/index.js';
+import {startToxiproxy, type ToxiproxyProcess} from './toxiproxy-process.js';
+
+/** Attempts per key for the final reads, each its own operation in the history. */
+const FINAL_READ_ATTEMPTS = 5;
+
+/** Options of one run. */
+export interface RunOptions {
+  plan: Plan;
+  /** The plan file as given, for reports and the replay command. */
+  planFile: string;
+  runDir: string;
+  /** Aborting (Ctrl-C) stops the workload and nemesis, heals, stops the cluster and checks what was recorded. */
+  signal: AbortSignal;
+  /** Progress lines for the person watching. */
+  log: (line: string) => void;
+}
+
+/**
+ * Runs a plan end to end (DESIGN.md): start the proxy server, proxies and nodes; run the workload
+ * and the nemesis schedule together; heal, quiesce and read every key; stop everything; check the
+ * history and write the run directory. Every process started here is stopped before it returns,
+ * whatever happens.
+ * @returns the results also written to results.json.
+ * @throws ClusterError when the proxy server or the cluster cannot start (exit 3); the run
+ *   directory then still holds the logs.
+ */
+export async function runPlan(options: RunOptions): Promise<RunResults> {
+  const {plan, runDir, signal, log} = options;
+  writeFileSync(path.join(runDir, 'plan.yaml'), formatPlan(plan));
+  const clock = new RunClock();
+  const historyWriter = new JsonlWriter<HistoryEvent>(path.join(runDir, 'history.jsonl'));
+  const nemesisWriter = new JsonlWriter<NemesisEvent>(path.join(runDir, 'nemesis.jsonl'));
+  const recorder = new HistoryRecorder(clock, historyWriter);
+  const nemesisEvents: NemesisEvent[] = [];
+  const record = (e: NemesisEvent) => {
+    nemesisEvents.push(e);
+    nemesisWriter.append(e);
+  };
+  const problems: string[] = [];
+  const rng = Rng.seeded(plan.seed);
+  const nemesisRng = rng.fork();
+  const workloadRng = rng.fork();
+
+  let toxiproxy: ToxiproxyProcess | null = null;
+  let cluster: Cluster | null = null;
+  let workloadStartNs = 0;
+  let workloadEndNs = 0;
+  try {
+    // 1. Proxy server and proxies: one per directed peer link, one per client link.
+    let url = plan.proxy.url;
+    if (!url) {
+      toxiproxy = await startToxiproxy(path.join(runDir, 'toxiproxy.log'));
+      url = toxiproxy.url;
+    }
+    log(`proxy server ${url}`);
+    const proxies = new ProxyControl(url);
+    const ids = nodeIds(plan.cluster.nodes);
+    const ports = new Map<NodeId, {client: number; peer: number}>();
+    for (const id of ids) ports.set(id, {client: await getPort({host: '127.0.0.1'}), peer: await getPort({host: '127.0.0.1'})});
+    const links = peerLinks(ids);
+    const peerListen = new Map<string, string>();
+    const clientAddresses = new Map<NodeId, {host: string; port: number}>();
+    await Promise.all([
+      ...links.map(async (link) => {
+        const name = peerProxyName(link);
+        const proxy = await proxies.createProxy(name, '127.0.0.1:0', `127.0.0.1:${ports.get(link.to)!.peer}`);
+        peerListen.set(name, proxy.listen);
+      }),
+      ...ids.map(async (id) => {
+        const proxy = await proxies.createProxy(clientProxyName(id), '127.0.0.1:0', `127.0.0.1:${ports.get(id)!.client}`);
+        clientAddresses.set(id, {host: '127.0.0.1', port: Number(proxy.listen.split(':').pop())});
+      }),
+    ]);
+    log(`${links.length} peer proxies and ${ids.length} client proxies`);
+
+    // 2. Nodes, each dialling its peers through the proxies of its outgoing links.
+    const launches: NodeLaunch[] = ids.map((id) => ({
+      id,
+      clientPort: ports.get(id)!.client,
+      peerPort: ports.get(id)!.peer,
+      peers: new Map(ids.filter((p) => p !== id).map((p) => [p, peerListen.get(peerProxyName({from: id, to: p}))!])),
+      dataDir: path.join(runDir, 'data', id),
+      bugs: plan.cluster.bugs,
+    }));
+    cluster = new Cluster(launches, (l) => builtinCommand(plan.cluster.system, l), runDir, (exit) => {
+      const line = `node ${exit.node} exited unexpectedly (${exit.signal ?? `code ${exit.exitCode}`}); see ${exit.logFile}`;
+      problems.push(line);
+      log(line);
+    });
+    cluster.startAll();
+    const leader = await cluster.waitForLeader(plan.cluster.readyTimeout, signal);
+    log(`${ids.length} ${plan.cluster.system} nodes up; leader ${leader}`);
+
+    // 3. Workload and nemesis, together.
+    const generator = new RegisterGenerator(plan.workload.keys, plan.workload.mix);
+    const clients = Array.from(
+      {length: plan.workload.clients},
+      (_, slot) => new WorkloadClient(slot, plan.workload.clients, ids[slot % ids.length], clientAddresses as ClientAddresses, recorder, plan.workload.timeout),
+    );
+    const meanGapMs = plan.workload.rate > 0 ? (1000 * plan.workload.clients) / plan.workload.rate : 0;
+    const links_ = new LinkCutter(proxies);
+    const nemesisStop = new AbortController();
+    const onAbort = () => nemesisStop.abort();
+    signal.addEventListener('abort', onAbort, {once: true});
+    workloadStartNs = clock.now();
+    const endNs = workloadStartNs + plan.workload.duration * 1e6;
+    log(`workload: ${plan.workload.clients} clients, ${plan.workload.keys} keys, ${plan.workload.duration / 1000} s, ${plan.nemesis.length} nemesis steps`);
+    const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log});
+    await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, signal)));
+    workloadEndNs = clock.now();
+    nemesisStop.abort();
+    await nemesis;
+    signal.removeEventListener('abort', onAbort);
+
+    // 4. Final phase: heal everything, restart dead nodes, quiesce, read every key once more.
+    record({time: clock.now(), type: 'start', step: -1, fault: 'heal', description: 'heal all: reset proxies, restart stopped nodes'});
+    await proxies.reset();
+    links_.forget();
+    for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
+    record({time: clock.now(), type: 'stop', step: -1, fault: 'heal', description: 'healed'});
+    if (!signal.aborted) {
+      log(`final: healed; quiesce ${plan.final.quiesce / 1000} s, then read every key`);
+      try {
+        await cluster.waitForLeader(plan.cluster.readyTimeout, signal);
+      } catch (error) {
+        problems.push(`after the final heal: ${(error as Error).message}`);
+      }
+      await sleep(plan.final.quiesce, signal);
+      const nextProcess = recorder.events.reduce((max, e) => Math.max(max, e.process + 1), plan.workload.clients);
+      await finalReads(generator.keys(), ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal);
+    }
+  } finally {
+    if (signal.aborted) problems.push('the run was interrupted (SIGINT/SIGTERM); the history holds what was recorded until then');
+    await cluster?.stopAll();
+    await toxiproxy?.stop();
+    historyWriter.close();
+    nemesisWriter.close();
+  }
+
+  log(`checking ${recorder.events.length} history events`);
+  const check = checkHistory(recorder.events, {model: plan.check.model, timeLimitMs: plan.check.timeLimit});
+  const results = buildResults({
+    plan,
+    planFile: options.planFile,
+    startedAtMs: clock.startedAtMs,
+    durationMs: clock.now() / 1e6,
+    workloadMs: (workloadEndNs - workloadStartNs) / 1e6,
+    events: recorder.events,
+    checks: [{name: 'linearizable', model: plan.check.model, result: check}],
+    nemesis: nemesisEvents,
+    problems,
+    interrupted: signal.aborted,
+  });
+  writeReports(runDir, results, recorder.events);
+  return results;
+}
+
+/**
+ * Reads every key once more after the final heal (Jepsen's final generator), each read through
+ * a new process on a node chosen in turn, retried on definite failures.
+ */
+async function finalReads(
+  keys: readonly string[],
+  ids: readonly NodeId[],
+  addresses: ReadonlyMap<NodeId, {host: string; port: number}>,
+  recorder: HistoryRecorder,
+  firstProcess: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  let process = firstProcess;
+  for (const [i, key] of keys.entries()) {
+    for (let attempt = 0; attempt < FINAL_READ_ATTEMPTS && !signal.aborted; attempt++) {
+      const client = new WorkloadClient(process++, 0, ids[(i + attempt) % ids.length], addresses, recorder, timeoutMs);
+      const done = await client.invoke({f: 'read', key, value: null});
+      client.close();
+      if (done.type === 'ok') break;
+      await sleep(200, signal);
+    }
+  }
+}

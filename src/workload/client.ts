@@ -1,0 +1,139 @@
+import {NodeConnection, RequestFailed, type RequestBody} from '../client/index.js';
+import type {NodeId} from '../cluster/topology.js';
+import {sleep} from '../history/clock.js';
+import type {HistoryEvent} from '../history/types.js';
+import type {ClientReply} from '../protocol/index.js';
+import type {Rng} from '../rng/index.js';
+import type {Operation, RegisterGenerator} from './generator.js';
+import type {HistoryRecorder} from './recorder.js';
+
+/** `host:port` of each node's client proxy. */
+export type ClientAddresses = ReadonlyMap<NodeId, {host: string; port: number}>;
+
+/** A follower's leader hint is followed at most this many times for one operation. */
+const MAX_REDIRECTS = 3;
+
+/** The outcome of one request, before it is written to the history. */
+type Outcome = {type: 'ok'; value: unknown; node: NodeId} | {type: 'fail' | 'info'; error: string; node: NodeId};
+
+/**
+ * One workload client (Jepsen's worker): invokes operations one at a time against the node it is
+ * bound to, records each invoke and completion, and follows `not_leader` hints to the leader's
+ * client proxy. An operation without a definite answer (timeout, connection lost after sending,
+ * indefinite error) completes as `info`; the process is then retired and the client continues
+ * as process `process + processStride` with a new connection, as in Jepsen.
+ */
+export class WorkloadClient {
+  private process: number;
+  private seq = 0;
+  private node: NodeId;
+  private conn: NodeConnection | null = null;
+  private connNode: NodeId | null = null;
+
+  /**
+   * @param slot this client's number, from 0; its first process number.
+   * @param processStride added to the process number when the process is retired (the client count).
+   * @param timeoutMs per-operation timeout in ms; past it the operation is `info`.
+   */
+  constructor(
+    slot: number,
+    private readonly processStride: number,
+    private readonly home: NodeId,
+    private readonly addresses: ClientAddresses,
+    private readonly recorder: HistoryRecorder,
+    private readonly timeoutMs: number,
+  ) {
+    this.process = slot;
+    this.node = home;
+  }
+
+  /**
+   * Invokes generated operations until `endNs` on the run clock (or `signal` aborts), pausing a
+   * uniform random 0–2×`meanGapMs` between operations (Jepsen's `stagger`).
+   */
+  async run(generator: RegisterGenerator, rng: Rng, meanGapMs: number, now: () => number, endNs: number, signal: AbortSignal): Promise<void> {
+    while (now() < endNs && !signal.aborted) {
+      await this.invoke(generator.next(rng), generator);
+      if (meanGapMs > 0) await sleep(rng.float() * 2 * meanGapMs, signal);
+    }
+    this.close();
+  }
+
+  /** Invokes one operation, records it, and returns its completion event. */
+  async invoke(op: Operation, generator?: RegisterGenerator): Promise<HistoryEvent> {
+    const invoke = this.recorder.invoke(this.process, op.f, op.key, op.value);
+    const outcome = await this.execute(op);
+    if (outcome.type === 'ok') {
+      const completion = this.recorder.complete(invoke, 'ok', outcome.value, {node: outcome.node});
+      if (generator) generator.observe(op.key, op.f === 'read' ? (outcome.value as number | null) : op.f === 'write' ? op.value : op.value[1]);
+      return completion;
+    }
+    const completion = this.recorder.complete(invoke, outcome.type, op.value, {node: outcome.node, error: outcome.error});
+    if (outcome.type === 'info') this.retire();
+    return completion;
+  }
+
+  /** Closes the client's connection. */
+  close(): void {
+    this.conn?.close();
+    this.conn = null;
+    this.connNode = null;
+  }
+
+  private retire(): void {
+    this.close();
+    this.process += this.processStride;
+    this.seq = 0;
+    this.node = this.home;
+  }
+
+  private async execute(op: Operation): Promise<Outcome> {
+    const deadline = Date.now() + this.timeoutMs;
+    const seq = ++this.seq;
+    const client = `p${this.process}`;
+    const body: RequestBody =
+      op.f === 'read'
+        ? {type: 'read', key: op.key, client, seq}
+        : op.f === 'write'
+          ? {type: 'write', key: op.key, value: op.value, client, seq}
+          : {type: 'cas', key: op.key, from: op.value[0], to: op.value[1], client, seq};
+    const tried = new Set<NodeId>();
+    for (let attempt = 0; ; attempt++) {
+      const node = this.node;
+      tried.add(node);
+      let reply: ClientReply;
+      try {
+        const conn = await this.connection(node, deadline);
+        reply = await conn.request(body, Math.max(1, deadline - Date.now()));
+      } catch (error) {
+        if (!(error instanceof RequestFailed)) throw error;
+        this.close();
+        return {type: error.sent ? 'info' : 'fail', error: error.message, node};
+      }
+      switch (reply.type) {
+        case 'read_ok':
+          return {type: 'ok', value: reply.value, node};
+        case 'write_ok':
+        case 'cas_ok':
+          return {type: 'ok', value: op.value, node};
+        case 'error':
+          if (reply.code === 'not_leader' && reply.definite && reply.leader && !tried.has(reply.leader) && this.addresses.has(reply.leader) && attempt < MAX_REDIRECTS) {
+            this.node = reply.leader;
+            continue;
+          }
+          return {type: reply.definite ? 'fail' : 'info', error: reply.code, node};
+        default:
+          return {type: 'info', error: `unexpected reply ${reply.type}`, node};
+      }
+    }
+  }
+
+  private async connection(node: NodeId, deadline: number): Promise<NodeConnection> {
+    if (this.conn && this.connNode === node && !this.conn.closed) return this.conn;
+    this.close();
+    const addr = this.addresses.get(node)!;
+    this.conn = await NodeConnection.connect(addr.host, addr.port, Math.max(1, deadline - Date.now()));
+    this.connNode = node;
+    return this.conn;
+  }
+}

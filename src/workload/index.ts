@@ -1,0 +1,3 @@
+export * from './client.js';
+export * from './generator.js';
+export * from './recorder.js';
