@@ -1,0 +1,124 @@
+import {HistoryFormatError} from '../../errors/index.js';
+import type {CheckableEvent, Model, OperationStatus, StepResult} from '../types.js';
+import {completionStatus, defineModel} from './define.js';
+
+/** A register value: an integer, or null while the register is absent. */
+export type RegisterValue = number | null;
+
+/** Input of the cas-register model. */
+export type RegisterInput =
+  | {f: 'read'}
+  | {f: 'write'; value: RegisterValue}
+  | {f: 'cas'; from: RegisterValue; to: RegisterValue};
+
+/**
+ * Output of the cas-register model: the value a read returned (`value`, meaningless unless
+ * `known`), and for a cas whether the comparison succeeded (`ok`: true for an `ok` cas, false
+ * for a compare-failed cas under `failedCas: 'compare-failed'`).
+ * `known` is false for `info` operations: any outcome is allowed.
+ */
+export interface RegisterOutput {
+  known: boolean;
+  ok: boolean;
+  value: RegisterValue;
+}
+
+/** Options of `casRegister`. */
+export interface CasRegisterOptions {
+  /** Value of the register before the first operation. @default null (absent) */
+  initial?: RegisterValue;
+  /**
+   * A read returning null is legal in any state (Knossos' cas-register model does this).
+   * @default false
+   */
+  nilReadMatchesAny?: boolean;
+  /**
+   * What a `fail` cas means. `'did-not-happen'` (Jepsen, faultline's own histories): dropped
+   * from the search like every `fail`. `'compare-failed'` (Porcupine's etcd logs): the cas ran
+   * and its comparison failed, which is legal iff the register did not hold `from`.
+   * `fail` reads and writes are dropped in both conventions.
+   * @default 'did-not-happen'
+   */
+  failedCas?: 'did-not-happen' | 'compare-failed';
+}
+
+const READ_ANY: RegisterOutput = {known: false, ok: true, value: null};
+
+/**
+ * The compare-and-set register of faultline's register workload and of Jepsen/Knossos:
+ * `read` returns the value, `write v` sets it, `cas [from to]` sets `to` iff it holds `from`.
+ * Deterministic. State: the value (null = absent).
+ */
+export function casRegister(options: CasRegisterOptions = {}): Model<RegisterValue, RegisterInput, RegisterOutput> {
+  const initial = options.initial ?? null;
+  const nilReadMatchesAny = options.nilReadMatchesAny ?? false;
+  const compareFailed = (options.failedCas ?? 'did-not-happen') === 'compare-failed';
+
+  function parse(invoke: CheckableEvent, completion: CheckableEvent | null) {
+    const status: OperationStatus = completionStatus(completion);
+    const at = `history event ${invoke.index}`;
+    switch (invoke.f) {
+      case 'read': {
+        if (status === 'fail') return null;
+        const output = status === 'ok' ? {known: true, ok: true, value: registerValue(completion!.value, `${at}'s completion`)} : READ_ANY;
+        return {input: {f: 'read'} as RegisterInput, output, status};
+      }
+      case 'write': {
+        if (status === 'fail') return null;
+        return {input: {f: 'write', value: registerValue(invoke.value, at)} as RegisterInput, output: READ_ANY, status};
+      }
+      case 'cas': {
+        const pair = invoke.value;
+        if (!Array.isArray(pair) || pair.length !== 2) throw new HistoryFormatError(`${at}: a cas value must be [from, to], got ${JSON.stringify(pair)}`);
+        const input: RegisterInput = {f: 'cas', from: registerValue(pair[0], at), to: registerValue(pair[1], at)};
+        if (status === 'fail') {
+          if (!compareFailed) return null;
+          return {input, output: {known: true, ok: false, value: null}, status: 'fail' as OperationStatus};
+        }
+        return {input, output: status === 'ok' ? {known: true, ok: true, value: null} : READ_ANY, status};
+      }
+      default:
+        throw new HistoryFormatError(`${at}: the cas-register model has no function ${JSON.stringify(invoke.f)} (read, write, cas)`);
+    }
+  }
+
+  function step(state: RegisterValue, input: RegisterInput, output: RegisterOutput): StepResult<RegisterValue> {
+    switch (input.f) {
+      case 'read':
+        return {ok: !output.known || output.value === state || (nilReadMatchesAny && output.value === null), state};
+      case 'write':
+        return {ok: true, state: input.value};
+      case 'cas':
+        if (state === input.from) return {ok: !output.known || output.ok, state: input.to};
+        return {ok: !output.known || !output.ok, state};
+    }
+  }
+
+  return defineModel<RegisterValue, RegisterInput, RegisterOutput>({
+    name: 'cas-register',
+    init: () => initial,
+    parse,
+    step,
+    describeOperation(input, output) {
+      switch (input.f) {
+        case 'read':
+          return output.known ? `read returned ${show(output.value)}` : 'read (result unknown)';
+        case 'write':
+          return `write ${show(input.value)}`;
+        case 'cas':
+          return `cas ${show(input.from)}→${show(input.to)}${output.known ? (output.ok ? ' (succeeded)' : ' (comparison failed)') : ' (outcome unknown)'}`;
+      }
+    },
+    describeState: (state) => (state === null ? 'the register was absent (nil)' : `the register held ${state}`),
+  });
+}
+
+function show(value: RegisterValue): string {
+  return value === null ? 'nil' : String(value);
+}
+
+function registerValue(value: unknown, where: string): RegisterValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new HistoryFormatError(`${where}: a register value must be an integer or null, got ${JSON.stringify(value)}`);
+}
