@@ -1,3 +1,4 @@
+import {setMaxListeners} from 'node:events';
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import getPort from 'get-port';
@@ -38,6 +39,8 @@ export interface RunOptions {
  */
 export async function runPlan(options: RunOptions): Promise<RunResults> {
   const {plan, runDir, signal, log} = options;
+  // Every client and nemesis step waits on the run's signal at once.
+  setMaxListeners(0, signal);
   writeFileSync(path.join(runDir, 'plan.yaml'), formatPlan(plan));
   const clock = new RunClock();
   const historyWriter = new JsonlWriter<HistoryEvent>(path.join(runDir, 'history.jsonl'));
@@ -112,6 +115,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     const meanGapMs = plan.workload.rate > 0 ? (1000 * plan.workload.clients) / plan.workload.rate : 0;
     const links_ = new LinkCutter(proxies);
     const nemesisStop = new AbortController();
+    setMaxListeners(0, nemesisStop.signal);
     const onAbort = () => nemesisStop.abort();
     signal.addEventListener('abort', onAbort, {once: true});
     workloadStartNs = clock.now();

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import {nodeIds, peerLinks, peerProxyName} from '../../src/cluster/topology.js';
+import {cutLinks, describeComponents, halves, isolate, LinkCutter, type LinkProxies} from '../../src/nemesis/index.js';
+import {Rng} from '../../src/rng/index.js';
+
+describe('partition shapes', () => {
+  test('a cluster of n nodes has n·(n−1) directed peer links', () => {
+    assert.equal(peerLinks(nodeIds(3)).length, 6);
+    assert.equal(peerLinks(nodeIds(5)).length, 20);
+  });
+
+  test('halves of five nodes are two and three nodes covering the cluster', () => {
+    const [a, b] = halves(nodeIds(5), Rng.seeded(1));
+    assert.equal(a.length, 2);
+    assert.equal(b.length, 3);
+    assert.deepEqual([...a, ...b].sort(), nodeIds(5));
+  });
+
+  test('the same seed gives the same halves', () => {
+    assert.deepEqual(halves(nodeIds(7), Rng.seeded(42)), halves(nodeIds(7), Rng.seeded(42)));
+  });
+
+  test('isolating a node cuts exactly its links in both directions', () => {
+    const links = cutLinks(isolate(nodeIds(3), 'n2')).map(peerProxyName);
+    assert.deepEqual(links, ['n1-n2', 'n2-n1', 'n2-n3', 'n3-n2']);
+  });
+
+  test('a 2|3 split of five nodes cuts 12 directed links and none inside a group', () => {
+    const groups = [['n1', 'n2'], ['n3', 'n4', 'n5']];
+    const links = cutLinks(groups);
+    assert.equal(links.length, 12);
+    for (const l of links) assert.notEqual(groups.findIndex((g) => g.includes(l.from)), groups.findIndex((g) => g.includes(l.to)));
+    assert.equal(describeComponents(groups), 'n1 n2 | n3 n4 n5');
+  });
+
+  test('nodes named in no group keep all their links', () => {
+    const links = cutLinks([['n1'], ['n2']]).map(peerProxyName);
+    assert.deepEqual(links, ['n1-n2', 'n2-n1']);
+  });
+});
+
+/** Records the Toxiproxy calls the nemesis makes. */
+class FakeProxies implements LinkProxies {
+  calls: string[] = [];
+  async setEnabled(proxy: string, enabled: boolean) {
+    this.calls.push(`${enabled ? 'enable' : 'disable'} ${proxy}`);
+  }
+  async addToxic(proxy: string, toxic: {name: string; type: string; stream: string; attributes: Record<string, number>}) {
+    this.calls.push(`add ${proxy} ${toxic.name} ${toxic.type} ${toxic.stream} timeout=${toxic.attributes.timeout}`);
+  }
+  async removeToxic(proxy: string, toxic: string) {
+    this.calls.push(`remove ${proxy} ${toxic}`);
+  }
+}
+
+describe('link cutting', () => {
+  test('drop adds a timeout-0 toxic to both streams and heal removes them', async () => {
+    const fake = new FakeProxies();
+    const cutter = new LinkCutter(fake);
+    await cutter.cut([{from: 'n1', to: 'n2'}], 'drop');
+    await cutter.heal([{from: 'n1', to: 'n2'}], 'drop');
+    assert.deepEqual(fake.calls, [
+      'add n1-n2 partition-drop-upstream timeout upstream timeout=0',
+      'add n1-n2 partition-drop-downstream timeout downstream timeout=0',
+      'remove n1-n2 partition-drop-upstream',
+      'remove n1-n2 partition-drop-downstream',
+    ]);
+  });
+
+  test('a link cut by two overlapping faults stays cut until both heal', async () => {
+    const fake = new FakeProxies();
+    const cutter = new LinkCutter(fake);
+    const link = {from: 'n3', to: 'n1'};
+    await cutter.cut([link], 'reset');
+    await cutter.cut([link], 'reset');
+    await cutter.heal([link], 'reset');
+    assert.deepEqual(fake.calls, ['disable n3-n1']);
+    await cutter.heal([link], 'reset');
+    assert.deepEqual(fake.calls, ['disable n3-n1', 'enable n3-n1']);
+  });
+});

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import {readdirSync} from 'node:fs';
+import path from 'node:path';
+import {describe, test} from 'node:test';
+import {PlanError} from '../../src/errors/index.js';
+import {formatPlan, loadPlan, parsePlan} from '../../src/plan/index.js';
+
+/** The message of the PlanError that parsing `text` throws. */
+function planError(text: string): string {
+  try {
+    parsePlan(text, 'plans/x.yaml');
+  } catch (error) {
+    assert.ok(error instanceof PlanError, `expected a PlanError, got ${String(error)}`);
+    return error.message;
+  }
+  assert.fail('expected the plan to be rejected');
+}
+
+describe('plan parsing', () => {
+  test('an empty plan gets every default and a seed', () => {
+    const plan = parsePlan('{}', 'plans/empty.yaml');
+    assert.equal(plan.name, 'empty');
+    assert.equal(plan.cluster.nodes, 3);
+    assert.equal(plan.cluster.system, 'raft');
+    assert.deepEqual(plan.cluster.bugs, []);
+    assert.equal(plan.workload.clients, 5);
+    assert.equal(plan.workload.duration, 10_000);
+    assert.equal(plan.workload.timeout, 1000);
+    assert.ok(Number.isInteger(plan.seed) && plan.seed >= 0);
+  });
+
+  test('durations become milliseconds', () => {
+    const plan = parsePlan('workload:\n  duration: 1.5s\n  timeout: 250ms\nnemesis:\n  - {fault: kill, at: 2m, for: 1s, target: n2}\n', 'p.yaml');
+    assert.equal(plan.workload.duration, 1500);
+    assert.equal(plan.workload.timeout, 250);
+    assert.equal(plan.nemesis[0].at, 120_000);
+  });
+
+  test('a wrong type names the file, line, column and field', () => {
+    const text = ['name: x', 'workload:', '  clients: 5', '  rate: fast', ''].join('\n');
+    assert.equal(planError(text), 'plans/x.yaml:4:9: workload.rate: expected a number');
+  });
+
+  test('an unknown field is pointed at by its key', () => {
+    const text = ['cluster:', '  nodes: 3', '  leader: n1', ''].join('\n');
+    assert.equal(planError(text), 'plans/x.yaml:3:3: cluster.leader: unknown field');
+  });
+
+  test('a bad duration says what a duration looks like', () => {
+    const text = ['nemesis:', '  - fault: partition', '    shape: halves', '    at: 3', '    for: 2s', ''].join('\n');
+    assert.equal(planError(text), 'plans/x.yaml:4:9: nemesis.0.at: expected a duration like 5s or 200ms');
+    const text2 = text.replace('at: 3', 'at: 3 seconds');
+    assert.equal(planError(text2), 'plans/x.yaml:4:9: nemesis.0.at: expected a duration like 5s or 200ms, got "3 seconds"');
+  });
+
+  test('an even node count is rejected', () => {
+    assert.equal(planError('cluster:\n  nodes: 4\n'), 'plans/x.yaml:2:10: cluster.nodes: expected an odd number of nodes from 3 to 7');
+  });
+
+  test('a node id outside the cluster is rejected', () => {
+    const text = ['cluster: {nodes: 3}', 'nemesis:', '  - {fault: kill, at: 1s, for: 1s, target: n5}', ''].join('\n');
+    assert.match(planError(text), /^plans\/x\.yaml:3:\d+: nemesis\.0\.target: node n5 does not exist \(cluster\.nodes is 3\)$/);
+  });
+
+  test('groups are required with shape: groups and must not overlap', () => {
+    const base = ['nemesis:', '  - fault: partition', '    shape: groups', '    at: 1s', '    for: 1s'];
+    assert.match(planError(base.join('\n')), /nemesis\.0\.groups: required with shape: groups$/);
+    assert.match(planError([...base, '    groups: [[n1, n2], [n2, n3]]'].join('\n')), /nemesis\.0\.groups: node n2 is in two groups$/);
+  });
+
+  test('an unknown fault is named', () => {
+    assert.match(planError('nemesis:\n  - fault: meteor\n    at: 1s\n'), /^plans\/x\.yaml:2:\d+: nemesis\.0\.fault: expected fault: partition or kill$/);
+  });
+
+  test('YAML syntax errors carry a position and no stack', () => {
+    const message = planError('cluster:\n  nodes: 3\n bad: [\n');
+    assert.match(message, /^plans\/x\.yaml:\d+:\d+: /);
+    assert.equal(message.includes('\n'), false);
+  });
+
+  test('a missing file is a PlanError naming it', async () => {
+    await assert.rejects(loadPlan('plans/does-not-exist.yaml'), (e: unknown) => e instanceof PlanError && e.message === 'plans/does-not-exist.yaml: cannot read plan: ENOENT');
+  });
+
+  test('the resolved plan parses back to the same plan', () => {
+    const plan = parsePlan('seed: 7\nnemesis:\n  - {fault: partition, shape: halves, at: 1500ms, for: 2s}\n', 'p.yaml');
+    const again = parsePlan(formatPlan(plan).replace(/^#.*\n/, ''), 'p.yaml');
+    assert.deepEqual(again, plan);
+  });
+
+  test('every built-in plan is valid', async () => {
+    const dir = path.resolve(import.meta.dirname, '../../plans');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    assert.ok(files.length >= 3);
+    for (const f of files) {
+      const plan = await loadPlan(path.join(dir, f));
+      assert.equal(`${plan.name}.yaml`, f);
+    }
+  });
+});
