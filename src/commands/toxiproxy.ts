@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { Command, Flags } from '@oclif/core';
+import { startToxiproxyServer, type ApiLogEntry } from '../proxy/index.js';
+import { seededRandom } from '../proxy/random.js';
+
+/**
+ * `faultline toxiproxy`: runs the embedded Toxiproxy-compatible server on its own, like
+ * `toxiproxy-server` (reference `toxiproxy-api.md` §1), until SIGINT/SIGTERM (or stdin's end with
+ * `--exit-with-stdin`).
+ */
+export default class ToxiproxyCommand extends Command {
+  static override summary = 'Run the embedded Toxiproxy-compatible server.';
+
+  static override description = `Serves the Toxiproxy HTTP API (version 2.12 semantics) so any Toxiproxy client can create proxies and toxics. \
+Logs one line per API call (method, path, status). Stops cleanly on SIGINT or SIGTERM, closing every proxy and connection.
+With --exit-with-stdin it also stops when its standard input ends, so a parent holding the pipe takes it down when it dies.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --port 0',
+    '<%= config.bin %> <%= command.id %> --host 0.0.0.0 --port 8474 --config proxies.json',
+  ];
+
+  static override flags = {
+    host: Flags.string({ description: 'Host to listen on for the API.', default: '127.0.0.1' }),
+    port: Flags.integer({ description: 'Port for the API; 0 picks a free port.', default: 8474, min: 0, max: 65535 }),
+    config: Flags.string({
+      description: 'JSON file in the /populate body format (an array of {name, listen, upstream, enabled}), applied at start.',
+    }),
+    seed: Flags.integer({ description: 'Seed for toxic randomness (toxicity rolls, jitter). Default: the current time.' }),
+    'exit-with-stdin': Flags.boolean({ description: 'Also stop when standard input ends.', default: false }),
+  };
+
+  public async run(): Promise<{ url: string; port: number }> {
+    const { flags } = await this.parse(ToxiproxyCommand);
+    let config: string | undefined;
+    if (flags.config !== undefined) {
+      try {
+        config = await readFile(flags.config, 'utf8');
+      } catch (e) {
+        // Like toxiproxy-server -config: an unreadable file is logged and the server still starts.
+        this.warn(`Error reading config file ${flags.config}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    const log = (e: ApiLogEntry): void => {
+      this.log(`${new Date().toISOString()} ${e.method} ${e.path} ${e.status} ${e.durationMs.toFixed(1)}ms${e.error ? ` ${e.error}` : ''}`);
+    };
+    const server = await startToxiproxyServer({
+      host: flags.host,
+      port: flags.port,
+      log,
+      config,
+      random: seededRandom(flags.seed ?? Date.now()),
+    }).catch((e: unknown) => {
+      this.error(`cannot start the Toxiproxy server on ${flags.host}:${flags.port}: ${e instanceof Error ? e.message : String(e)}`, {
+        exit: 3,
+      });
+    });
+    this.log(`faultline toxiproxy API listening on ${server.url}`);
+
+    await new Promise<void>((resolve) => {
+      let stopped = false;
+      const stop = (why: string): void => {
+        if (stopped) return;
+        stopped = true;
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        this.log(`stopping (${why})`);
+        resolve();
+      };
+      const onInt = (): void => stop('SIGINT');
+      const onTerm = (): void => stop('SIGTERM');
+      process.once('SIGINT', onInt);
+      process.once('SIGTERM', onTerm);
+      if (flags['exit-with-stdin']) {
+        process.stdin.on('data', () => undefined);
+        process.stdin.once('end', () => stop('stdin ended'));
+        process.stdin.once('close', () => stop('stdin closed'));
+        process.stdin.once('error', () => stop('stdin error'));
+        process.stdin.resume();
+      }
+    });
+    await server.close();
+    process.stdin.pause();
+    process.stdin.destroy();
+    return { url: server.url, port: server.port };
+  }
+}

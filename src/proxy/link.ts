@@ -1,0 +1,283 @@
+import type { Socket } from 'node:net';
+import type { ProxyRandom } from './random.js';
+import { startStage, type Chunk, type Stage, type StageState, type StreamDirection, type ToxicRecord } from './toxics.js';
+
+/**
+ * The data path of one proxied TCP connection: two links (upstream = client→server, downstream =
+ * server→client), each a pipeline of that stream's toxics in insertion order.
+ *
+ * Toxiproxy 2.12 semantics: reference `toxiproxy-api.md` §5.1. Data streams through with
+ * backpressure (the source is paused while the destination needs a drain or the stages hold more
+ * than {@link LINK_HIGH_WATER_BYTES}); when a link's source ends, its destination is closed and the
+ * other link is ended too (half-close is not propagated).
+ */
+
+/**
+ * Bytes a link's stages may hold before its source socket is paused. Go buffers up to 1024 chunks
+ * per stage (`latency` buffer size); 1 MiB keeps memory bounded with the same effect on a paced stream.
+ */
+export const LINK_HIGH_WATER_BYTES = 1024 * 1024;
+
+/** How long a closing socket may take to flush its last bytes before it is destroyed, in ms. */
+const FLUSH_BEFORE_DESTROY_MS = 2000;
+
+interface Slot {
+  toxic: ToxicRecord;
+  stage: Stage;
+  state: StageState;
+  /** The stage's input has ended; later writes to it are dropped. */
+  inputEnded: boolean;
+}
+
+/** One direction of a connection. */
+export class Link {
+  private readonly slots: Slot[] = [];
+  private needDrain = false;
+  private writerEnded = false;
+  private closing = false;
+
+  constructor(
+    private readonly conn: Connection,
+    readonly direction: StreamDirection,
+    readonly src: Socket,
+    readonly dst: Socket,
+    toxics: readonly ToxicRecord[],
+    private readonly rng: ProxyRandom,
+  ) {
+    for (const t of toxics) this.slots.push(this.newSlot(t));
+  }
+
+  /** Starts reading the source. */
+  start(): void {
+    this.src.on('data', (buf: Buffer) => {
+      if (this.closing) return;
+      this.deliver(0, { data: buf, t: performance.now() });
+      this.poke();
+    });
+    this.src.on('end', () => this.endInput());
+    this.src.on('close', () => this.endInput());
+    this.dst.on('drain', () => {
+      this.needDrain = false;
+      this.poke();
+    });
+    this.src.resume();
+  }
+
+  /** Ends this link's input as if its source had reached EOF (the stages drain first). */
+  endInput(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.src.removeAllListeners('data');
+    this.endAt(0);
+  }
+
+  /** Appends a toxic of this link's stream (§5.1 Add); restarts the stage before it. */
+  addToxic(toxic: ToxicRecord): void {
+    if (this.closing) return;
+    this.slots.push(this.newSlot(toxic));
+    if (this.slots.length >= 2) this.restart(this.slots[this.slots.length - 2]);
+  }
+
+  /** Restarts the named toxic's stage with its new attributes and a new toxicity roll (§4.5). */
+  updateToxic(toxic: ToxicRecord): void {
+    const slot = this.slots.find((s) => s.toxic.name === toxic.name);
+    if (!slot) return;
+    slot.toxic = toxic;
+    this.restart(slot);
+  }
+
+  /**
+   * Removes the named toxic: data it holds is flushed on at once; removing a `timeout` toxic closes
+   * the link (Go `TimeoutToxic.Cleanup`); the stage before it restarts.
+   */
+  removeToxic(name: string): void {
+    const i = this.slots.findIndex((s) => s.toxic.name === name);
+    if (i < 0) return;
+    const slot = this.slots[i];
+    const { held, ended } = slot.stage.stop();
+    this.slots.splice(i, 1);
+    // Held data is older than anything in the stage before, so it goes first.
+    if (!slot.inputEnded) for (const c of held) this.deliver(i, c);
+    if (ended || slot.toxic.type === 'timeout') this.endAt(i);
+    if (i > 0) this.restart(this.slots[i - 1]);
+    this.poke();
+  }
+
+  /** Stops every stage's timers; used when the connection is torn down. */
+  dispose(): void {
+    this.closing = true;
+    this.writerEnded = true;
+    for (const s of this.slots) s.stage.stop();
+  }
+
+  private newSlot(toxic: ToxicRecord): Slot {
+    const slot: Slot = { toxic, stage: undefined as unknown as Stage, state: { transmittedBytes: 0 }, inputEnded: false };
+    slot.stage = startStage(toxic, this.portFor(slot), slot.state);
+    return slot;
+  }
+
+  private portFor(slot: Slot): Parameters<typeof startStage>[1] {
+    return {
+      rng: this.rng,
+      emit: (c: Chunk) => {
+        const i = this.slots.indexOf(slot);
+        if (i < 0) return;
+        this.deliver(i + 1, c);
+        this.poke();
+      },
+      end: () => {
+        const i = this.slots.indexOf(slot);
+        if (i >= 0) this.endAt(i + 1);
+      },
+    };
+  }
+
+  private restart(slot: Slot): void {
+    const { held, ended } = slot.stage.stop();
+    slot.stage = startStage(slot.toxic, this.portFor(slot), slot.state);
+    for (const c of held) slot.stage.write(c);
+    if (ended) slot.stage.end();
+  }
+
+  private deliver(index: number, c: Chunk): void {
+    if (index >= this.slots.length) {
+      this.write(c);
+      return;
+    }
+    const slot = this.slots[index];
+    if (!slot.inputEnded) slot.stage.write(c);
+  }
+
+  private endAt(index: number): void {
+    if (index >= this.slots.length) {
+      this.endWriter();
+      return;
+    }
+    const slot = this.slots[index];
+    if (slot.inputEnded) return;
+    slot.inputEnded = true;
+    this.closing = true;
+    slot.stage.end();
+  }
+
+  private write(c: Chunk): void {
+    if (this.writerEnded || this.dst.destroyed || !this.dst.writable || c.data.length === 0) return;
+    if (!this.dst.write(c.data)) this.needDrain = true;
+  }
+
+  private endWriter(): void {
+    if (this.writerEnded) return;
+    this.writerEnded = true;
+    this.closing = true;
+    this.src.removeAllListeners('data');
+    this.conn.linkEnded(this);
+  }
+
+  /** Pauses or resumes the source for backpressure. */
+  private poke(): void {
+    if (this.closing || this.src.destroyed) return;
+    let queued = 0;
+    for (const s of this.slots) queued += s.stage.queuedBytes();
+    if (this.needDrain || queued >= LINK_HIGH_WATER_BYTES) {
+      if (!this.src.isPaused()) this.src.pause();
+    } else if (this.src.isPaused()) {
+      this.src.resume();
+    }
+  }
+}
+
+/** Closes a socket after its pending writes flushed (FIN), destroying it after at most {@link FLUSH_BEFORE_DESTROY_MS}. */
+function closeSocket(s: Socket): void {
+  if (s.destroyed) return;
+  s.end();
+  if (s.writableFinished) {
+    s.destroy();
+    return;
+  }
+  const timer = setTimeout(() => s.destroy(), FLUSH_BEFORE_DESTROY_MS);
+  timer.unref();
+  s.once('finish', () => {
+    clearTimeout(timer);
+    s.destroy();
+  });
+}
+
+/** A proxied client connection and its upstream socket. */
+export class Connection {
+  readonly upstream: Link;
+  readonly downstream: Link;
+  private ended = 0;
+  private closed = false;
+
+  /**
+   * @param reset close with RST (`SO_LINGER 0`): set when a `reset_peer` toxic existed at accept (§5.2).
+   * @param onClosed called once when both sockets are closed.
+   */
+  constructor(
+    readonly client: Socket,
+    readonly server: Socket,
+    toxics: { upstream: readonly ToxicRecord[]; downstream: readonly ToxicRecord[] },
+    rng: ProxyRandom,
+    private readonly reset: boolean,
+    private readonly onClosed: (conn: Connection) => void,
+  ) {
+    this.upstream = new Link(this, 'upstream', client, server, toxics.upstream, rng);
+    this.downstream = new Link(this, 'downstream', server, client, toxics.downstream, rng);
+    const onError = (): void => undefined; // errors surface as 'close'; the links handle that
+    client.on('error', onError);
+    server.on('error', onError);
+  }
+
+  /** Starts both links. */
+  start(): void {
+    this.upstream.start();
+    this.downstream.start();
+  }
+
+  /** The link for a stream direction. */
+  link(direction: StreamDirection): Link {
+    return direction === 'upstream' ? this.upstream : this.downstream;
+  }
+
+  /** Called by a link whose pipeline has ended: close its destination, end the other link. */
+  linkEnded(link: Link): void {
+    if (this.closed) return;
+    if (this.reset) {
+      this.close();
+      return;
+    }
+    this.ended++;
+    link.dst.end();
+    if (this.ended >= 2) {
+      this.finish();
+      return;
+    }
+    (link === this.upstream ? this.downstream : this.upstream).endInput();
+  }
+
+  /**
+   * Tears the connection down at once (disable, delete, shutdown, reset_peer): stages stopped, both
+   * sockets destroyed without waiting for unsent data — FIN, or RST when `reset` (Go `Close()`).
+   */
+  close(): void {
+    if (this.closed) return;
+    this.upstream.dispose();
+    this.downstream.dispose();
+    this.closed = true;
+    for (const s of [this.client, this.server]) {
+      if (this.reset && typeof s.resetAndDestroy === 'function') s.resetAndDestroy();
+      else s.destroy();
+    }
+    this.onClosed(this);
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.upstream.dispose();
+    this.downstream.dispose();
+    closeSocket(this.client);
+    closeSocket(this.server);
+    this.onClosed(this);
+  }
+}

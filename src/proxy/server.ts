@@ -1,0 +1,278 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { ProxyCollection, PopulateError, proxyJson, toxicJson } from './collection.js';
+import { ApiError } from './errors.js';
+import { joinHostPort } from './proxy.js';
+import { seededRandom, type ProxyRandom } from './random.js';
+
+/**
+ * The embedded Toxiproxy-compatible HTTP API server.
+ *
+ * Toxiproxy 2.12 semantics: reference `toxiproxy-api.md` §2 (HTTP layer: 403 for browsers, 404/405
+ * rules, error bodies as `text/plain`), §4 (endpoints and statuses). Requests are handled one at a
+ * time, in arrival order, so API calls never interleave.
+ */
+
+/** The version reported by `GET /version` (the Toxiproxy release whose behaviour is copied). */
+export const TOXIPROXY_COMPAT_VERSION = '2.12.0';
+
+/** One handled API call, for logging. */
+export interface ApiLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  /** Handling time in ms. */
+  durationMs: number;
+  /** The error text for 4xx/5xx answers. */
+  error?: string;
+}
+
+/** Options of {@link startToxiproxyServer}. */
+export interface ToxiproxyServerOptions {
+  /** API listen host. @default '127.0.0.1' (the real server's default is `localhost`) */
+  host?: string;
+  /** API port; 0 picks a free one. @default 8474 */
+  port?: number;
+  /** Called once per API call after the response was written. */
+  log?: (entry: ApiLogEntry) => void;
+  /** Randomness for toxicity rolls, jitter and slicer cuts. @default seededRandom(Date.now()) */
+  random?: ProxyRandom;
+  /** A `/populate` body applied before the API listens (the real server's `-config`). */
+  config?: string;
+}
+
+/** A running embedded server. */
+export interface ToxiproxyServer {
+  /** Base URL of the API, e.g. `http://127.0.0.1:8474` (no trailing slash). */
+  url: string;
+  /** The bound API port. */
+  port: number;
+  /** Stops the HTTP server, every proxy listener and every open socket; resolves when all are closed. */
+  close(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  body?: string;
+  contentType?: string;
+  nosniff?: boolean;
+}
+
+const JSON_TYPE = 'application/json';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+
+const json = (status: number, body: string): Reply => ({ status, body, contentType: JSON_TYPE });
+const empty = (status: number): Reply => ({ status });
+const errorReply = (e: ApiError): Reply => ({
+  status: e.status,
+  body: `{"error":${JSON.stringify(e.message)},"status":${e.status}}\n`,
+  contentType: TEXT_TYPE,
+  nosniff: true,
+});
+
+const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
+/** A 20-character request id in xid's alphabet (`X-Toxiproxy-Request-Id`). */
+function requestId(): string {
+  const b = randomBytes(20);
+  let s = '';
+  for (let i = 0; i < 20; i++) s += BASE32HEX[b[i] & 31];
+  return s;
+}
+
+type Handler = (params: string[], body: string) => Promise<Reply> | Reply;
+interface Route {
+  pattern: string[];
+  methods: Record<string, Handler>;
+}
+
+function buildRoutes(proxies: ProxyCollection): Route[] {
+  const listProxies = (): Reply =>
+    json(200, `{${proxies.list().map((p) => `${JSON.stringify(p.name)}:${proxyJson(p)}`).join(',')}}`);
+  const updateProxy: Handler = async ([name], body) => json(200, proxyJson(await proxies.update(name, body)));
+  const updateToxic: Handler = ([p, t], body) => json(200, toxicJson(proxies.updateToxic(p, t, body)));
+  return [
+    { pattern: ['reset'], methods: { POST: async () => (await proxies.reset(), empty(204)) } },
+    {
+      pattern: ['version'],
+      methods: {
+        GET: () => ({
+          status: 200,
+          body: `{"version": "${TOXIPROXY_COMPAT_VERSION}"}\n`,
+          contentType: 'application/json;charset=utf-8',
+        }),
+      },
+    },
+    {
+      pattern: ['populate'],
+      methods: {
+        POST: async (_p, body) => {
+          try {
+            const done = await proxies.populate(body);
+            return json(201, `{"proxies":${done.length === 0 ? 'null' : `[${done.map(proxyJson).join(',')}]`}}`);
+          } catch (e) {
+            if (!(e instanceof PopulateError)) throw e;
+            const list = e.applied === null || e.applied.length === 0 ? 'null' : `[${e.applied.map(proxyJson).join(',')}]`;
+            return json(e.status, `{"error":${JSON.stringify(e.message)},"status":${e.status},"proxies":${list}}\n`);
+          }
+        },
+      },
+    },
+    {
+      pattern: ['proxies'],
+      methods: { GET: listProxies, POST: async (_p, body) => json(201, proxyJson(await proxies.create(body))) },
+    },
+    {
+      pattern: ['proxies', '*'],
+      methods: {
+        GET: ([name]) => json(200, proxyJson(proxies.get(name))),
+        POST: updateProxy,
+        PATCH: updateProxy,
+        DELETE: async ([name]) => (await proxies.remove(name), empty(204)),
+      },
+    },
+    {
+      pattern: ['proxies', '*', 'toxics'],
+      methods: {
+        GET: ([name]) => json(200, `[${proxies.get(name).toxicList().map(toxicJson).join(',')}]`),
+        POST: ([name], body) => json(200, toxicJson(proxies.addToxic(name, body))),
+      },
+    },
+    {
+      pattern: ['proxies', '*', 'toxics', '*'],
+      methods: {
+        GET: ([p, t]) => {
+          const toxic = proxies.get(p).findToxic(t);
+          if (!toxic) throw new ApiError(404, 'toxic not found');
+          return json(200, toxicJson(toxic));
+        },
+        POST: updateToxic,
+        PATCH: updateToxic,
+        DELETE: ([p, t]) => (proxies.removeToxic(p, t), empty(204)),
+      },
+    },
+  ];
+}
+
+/** Matches a decoded path against the routes: the route and its `*` segments, or null. */
+function match(routes: Route[], path: string): { route: Route; params: string[] } | null {
+  if (!path.startsWith('/')) return null;
+  const segs = path.slice(1).split('/');
+  for (const route of routes) {
+    if (route.pattern.length !== segs.length) continue;
+    const params: string[] = [];
+    let ok = true;
+    route.pattern.forEach((p, i) => {
+      if (p === '*') {
+        if (segs[i] === '') ok = false;
+        params.push(segs[i]);
+      } else if (p !== segs[i]) ok = false;
+    });
+    if (ok) return { route, params };
+  }
+  return null;
+}
+
+function send(res: http.ServerResponse, id: string, r: Reply): void {
+  res.setHeader('X-Toxiproxy-Request-Id', id);
+  if (r.nosniff) res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (r.contentType) res.setHeader('Content-Type', r.contentType);
+  if (r.body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(r.body));
+  res.writeHead(r.status);
+  res.end(r.body);
+}
+
+/**
+ * Starts the embedded Toxiproxy-compatible server.
+ * @returns the API URL and port, and `close()`.
+ * @throws Error when the API port cannot be bound (e.g. `EADDRINUSE`). A bad `config` is only
+ *   logged (as method `CONFIG`), like the real server.
+ */
+export async function startToxiproxyServer(options: ToxiproxyServerOptions = {}): Promise<ToxiproxyServer> {
+  const host = options.host ?? '127.0.0.1';
+  const proxies = new ProxyCollection(options.random ?? seededRandom(Date.now()));
+  if (options.config !== undefined) {
+    // Like the real server's -config: a bad file is only logged, the server still starts (§1).
+    await proxies.populate(options.config).catch((e: unknown) => {
+      const status = e instanceof ApiError ? e.status : 500;
+      options.log?.({ method: 'CONFIG', path: '/populate', status, durationMs: 0, error: e instanceof Error ? e.message : String(e) });
+    });
+  }
+  const routes = buildRoutes(proxies);
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const handle = async (req: http.IncomingMessage, body: string): Promise<Reply> => {
+    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+      return { status: 403, body: 'User agent not allowed\n', contentType: TEXT_TYPE, nosniff: true };
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      path = req.url ?? '/';
+    }
+    const m = match(routes, path);
+    if (!m) return { status: 404, body: '404 page not found\n', contentType: TEXT_TYPE, nosniff: true };
+    const handler = m.route.methods[req.method ?? ''];
+    if (!handler) return empty(405);
+    try {
+      return await handler(m.params, body);
+    } catch (e) {
+      if (e instanceof ApiError) return errorReply(e);
+      return errorReply(new ApiError(500, e instanceof Error ? e.message : String(e)));
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const run = queue.then(() => handle(req, body));
+      queue = run.catch(() => undefined);
+      void run.then(
+        (reply) => {
+          send(res, requestId(), reply);
+          options.log?.({
+            method: req.method ?? '',
+            path: req.url ?? '',
+            status: reply.status,
+            durationMs: performance.now() - started,
+            ...(reply.status >= 400 && reply.body ? { error: reply.body.trim() } : {}),
+          });
+        },
+        () => res.destroy(),
+      );
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port: options.port ?? 8474 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (e: unknown) => {
+    await proxies.stopAll();
+    throw e;
+  });
+  const addr = server.address() as AddressInfo;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${joinHostPort(addr.address, addr.port)}`,
+    port: addr.port,
+    close: () => {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await queue;
+        await proxies.stopAll();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,420 @@
+import type { GoFieldType } from './json.js';
+import type { ProxyRandom } from './random.js';
+
+/**
+ * Toxic types and their stage implementations.
+ *
+ * Toxiproxy 2.12 semantics: reference `toxiproxy-api.md` §5.2 (one row per type) and §5.1 (stage
+ * mechanics). Every attribute is a JSON integer; an omitted attribute is 0.
+ */
+
+/** Toxic types the server accepts (`down` is not one: it is `enabled:false`). */
+export type ToxicType = 'latency' | 'bandwidth' | 'slow_close' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data' | 'noop';
+/** `upstream` = bytes client→upstream server; `downstream` = server→client. */
+export type StreamDirection = 'upstream' | 'downstream';
+
+/** Milliseconds since an arbitrary origin (`performance.now()`). */
+export type Milliseconds = number;
+
+/**
+ * A toxic as stored by the server.
+ * Invariant: `direction` is `stream.toLowerCase()`; `attributes` has exactly the keys of the
+ * type's `fields`, in their declared order.
+ */
+export interface ToxicRecord {
+  name: string;
+  type: ToxicType;
+  /** The stream string as sent (case preserved, §3). */
+  stream: string;
+  direction: StreamDirection;
+  /** Probability in [0, 1] that a link runs the toxic; float32; not range-checked (§3). */
+  toxicity: number;
+  attributes: Record<string, number>;
+}
+
+interface ToxicTypeSpec {
+  /** Go struct name used in decode error texts, e.g. `LatencyToxic`. */
+  struct: string;
+  /** Attribute fields in JSON output order with their Go types. */
+  fields: Record<string, GoFieldType>;
+}
+
+/** The registered toxic types (`toxics/*.go` init), with their attribute fields. */
+export const TOXIC_TYPES: Readonly<Record<ToxicType, ToxicTypeSpec>> = {
+  latency: { struct: 'LatencyToxic', fields: { latency: 'int64', jitter: 'int64' } },
+  bandwidth: { struct: 'BandwidthToxic', fields: { rate: 'int64' } },
+  slow_close: { struct: 'SlowCloseToxic', fields: { delay: 'int64' } },
+  timeout: { struct: 'TimeoutToxic', fields: { timeout: 'int64' } },
+  reset_peer: { struct: 'ResetToxic', fields: { timeout: 'int64' } },
+  slicer: { struct: 'SlicerToxic', fields: { average_size: 'int', size_variation: 'int', delay: 'int' } },
+  limit_data: { struct: 'LimitDataToxic', fields: { bytes: 'int64' } },
+  noop: { struct: 'NoopToxic', fields: {} },
+};
+
+/** True if `t` names a registered toxic type. */
+export function isToxicType(t: string): t is ToxicType {
+  return Object.prototype.hasOwnProperty.call(TOXIC_TYPES, t);
+}
+
+/** A piece of stream data with the time it was read from the source socket (Go `StreamChunk`). */
+export interface Chunk {
+  data: Buffer;
+  t: Milliseconds;
+}
+
+/** What a stage may do to the rest of its link. */
+export interface StagePort {
+  /** Pass a chunk to the next stage (or the destination socket). */
+  emit(chunk: Chunk): void;
+  /** Close the link from here on: the next stages drain, then the destination is closed. */
+  end(): void;
+  readonly rng: ProxyRandom;
+}
+
+/** One running toxic on one link. */
+export interface Stage {
+  write(chunk: Chunk): void;
+  /** The input ended (source EOF or a previous stage closed). */
+  end(): void;
+  /** Bytes held by the stage; the link pauses its source above a high-water mark. */
+  queuedBytes(): number;
+  /** Stops timers and hands back the data it still holds, in order, and whether an end is pending. */
+  stop(): { held: Chunk[]; ended: boolean };
+}
+
+/** Per-link state that survives stage restarts (only `limit_data` uses it). */
+export interface StageState {
+  transmittedBytes: number;
+}
+
+const now = (): Milliseconds => performance.now();
+
+/** Passes data through; also what a toxic that lost its toxicity roll runs. */
+class NoopStage implements Stage {
+  constructor(private readonly port: StagePort) {}
+  write(c: Chunk): void {
+    this.port.emit(c);
+  }
+  end(): void {
+    this.port.end();
+  }
+  queuedBytes(): number {
+    return 0;
+  }
+  stop(): { held: Chunk[]; ended: boolean } {
+    return { held: [], ended: false };
+  }
+}
+
+/**
+ * A sequential delay line: chunks leave in arrival order; `delayFor` is asked once per chunk, when
+ * the chunk reaches the head, and returns how long to wait from now (≤ 0 = release at once).
+ */
+abstract class QueueStage implements Stage {
+  protected queue: Chunk[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private ending = false;
+  private stopped = false;
+  private pumping = false;
+  constructor(protected readonly port: StagePort) {}
+  /** Wait in ms before the head chunk goes; may split the head (return the piece to send). */
+  protected abstract next(): { waitMs: number; piece: Chunk | null; done: boolean };
+  /** Called with the real elapsed wait after a timer fired. */
+  protected afterWait(_plannedMs: number, _actualMs: number): void {}
+  write(c: Chunk): void {
+    if (this.stopped) return;
+    this.queue.push(c);
+    this.pump();
+  }
+  end(): void {
+    if (this.stopped) return;
+    this.ending = true;
+    this.pump();
+  }
+  queuedBytes(): number {
+    let n = 0;
+    for (const c of this.queue) n += c.data.length;
+    return n;
+  }
+  stop(): { held: Chunk[]; ended: boolean } {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const held = this.queue;
+    this.queue = [];
+    return { held, ended: this.ending };
+  }
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.stopped && this.timer === null) {
+        if (this.queue.length === 0) {
+          if (this.ending) {
+            this.stopped = true;
+            this.port.end();
+          }
+          return;
+        }
+        const { waitMs, piece, done } = this.next();
+        if (waitMs <= 0) {
+          if (done) this.queue.shift();
+          if (piece) this.port.emit(piece);
+          continue;
+        }
+        const start = now();
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          if (this.stopped) return;
+          this.afterWait(waitMs, now() - start);
+          if (done) this.queue.shift();
+          if (piece) this.port.emit(piece);
+          this.pump();
+        }, waitMs);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+}
+
+/** `latency`: each chunk leaves at its timestamp + latency ± jitter (uniform [-jitter, +jitter)). */
+class LatencyStage extends QueueStage {
+  constructor(port: StagePort, private readonly latencyMs: number, private readonly jitterMs: number) {
+    super(port);
+  }
+  protected next(): { waitMs: number; piece: Chunk; done: boolean } {
+    const head = this.queue[0];
+    let delay = this.latencyMs;
+    if (this.jitterMs > 0) delay += this.port.rng.intBelow(this.jitterMs * 2) - this.jitterMs;
+    const sleep = delay - (now() - head.t);
+    head.t += sleep; // Go: c.Timestamp = c.Timestamp.Add(sleep), so later stages add their own latency
+    return { waitMs: sleep, piece: head, done: true };
+  }
+}
+
+/** `bandwidth`: `rate` KB/s (KB = 1000 bytes); pieces of rate*100 bytes every 100 ms; drift-corrected. */
+class BandwidthStage extends QueueStage {
+  /** Go's running `sleep`: the planned wait minus the real one, carried to the next chunk. */
+  private debtMs = 0;
+  private measuring = false;
+  constructor(port: StagePort, private readonly rateKBps: number) {
+    super(port);
+  }
+  protected next(): { waitMs: number; piece: Chunk; done: boolean } {
+    const head = this.queue[0];
+    if (this.rateKBps <= 0) return { waitMs: 0, piece: head, done: true };
+    const max = this.rateKBps * 100;
+    if (head.data.length > max) {
+      const piece = { data: head.data.subarray(0, max), t: head.t };
+      head.data = head.data.subarray(max);
+      this.measuring = false;
+      return { waitMs: 100, piece, done: false };
+    }
+    this.debtMs += head.data.length / this.rateKBps;
+    this.measuring = true;
+    return { waitMs: this.debtMs, piece: head, done: true };
+  }
+  protected afterWait(plannedMs: number, actualMs: number): void {
+    if (this.measuring) this.debtMs = plannedMs - actualMs;
+  }
+}
+
+/** `slicer`: recursive halving into pieces ≤ average_size + size_variation, `delay` µs apart. */
+class SlicerStage extends QueueStage {
+  private pendingDelay = false;
+  constructor(
+    port: StagePort,
+    private readonly averageSize: number,
+    private readonly sizeVariation: number,
+    private readonly delayUs: number,
+  ) {
+    super(port);
+  }
+  write(c: Chunk): void {
+    const cuts = this.cut(0, c.data.length);
+    for (let i = 1; i < cuts.length; i += 2) {
+      super.write({ data: c.data.subarray(cuts[i - 1], cuts[i]), t: c.t });
+    }
+  }
+  private cut(start: number, end: number): number[] {
+    if (end - start - this.averageSize <= this.sizeVariation || end - start <= 1) return [start, end];
+    let mid = start + Math.floor((end - start) / 2);
+    if (this.sizeVariation > 0) mid += this.port.rng.intBelow(this.sizeVariation * 2) - this.sizeVariation;
+    // Guard against Go's slice panic when size_variation >= average_size (§5.2 hazard).
+    mid = Math.min(end - 1, Math.max(start + 1, mid));
+    return [...this.cut(start, mid), ...this.cut(mid, end)];
+  }
+  protected next(): { waitMs: number; piece: Chunk | null; done: boolean } {
+    const head = this.queue[0];
+    if (this.pendingDelay && this.delayUs > 0) {
+      this.pendingDelay = false;
+      return { waitMs: this.delayUs / 1000, piece: null, done: false };
+    }
+    this.pendingDelay = true;
+    return { waitMs: 0, piece: head, done: true };
+  }
+}
+
+/** Runs `fn` after `ms`, or never if cancelled. */
+class Timer {
+  private handle: NodeJS.Timeout | null = null;
+  set(ms: number, fn: () => void): void {
+    this.clear();
+    this.handle = setTimeout(() => {
+      this.handle = null;
+      fn();
+    }, ms);
+  }
+  clear(): void {
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = null;
+  }
+}
+
+/** `timeout`: drops data; timeout > 0 closes after that many ms without incoming data; 0 = blackhole. */
+class TimeoutStage implements Stage {
+  private readonly timer = new Timer();
+  private done = false;
+  constructor(private readonly port: StagePort, private readonly timeoutMs: number) {
+    this.arm();
+  }
+  private arm(): void {
+    if (this.timeoutMs > 0) this.timer.set(this.timeoutMs, () => this.finish());
+  }
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.timer.clear();
+    this.port.end();
+  }
+  write(): void {
+    if (!this.done) this.arm();
+  }
+  end(): void {
+    this.finish();
+  }
+  queuedBytes(): number {
+    return 0;
+  }
+  stop(): { held: Chunk[]; ended: boolean } {
+    this.done = true;
+    this.timer.clear();
+    return { held: [], ended: false };
+  }
+}
+
+/** `slow_close`: passes data; when the input ends, waits `delay` ms before closing. */
+class SlowCloseStage implements Stage {
+  private readonly timer = new Timer();
+  private ending = false;
+  private stopped = false;
+  constructor(private readonly port: StagePort, private readonly delayMs: number) {}
+  write(c: Chunk): void {
+    if (!this.stopped) this.port.emit(c);
+  }
+  end(): void {
+    if (this.stopped || this.ending) return;
+    this.ending = true;
+    this.timer.set(this.delayMs, () => {
+      this.stopped = true;
+      this.port.end();
+    });
+  }
+  queuedBytes(): number {
+    return 0;
+  }
+  stop(): { held: Chunk[]; ended: boolean } {
+    this.stopped = true;
+    this.timer.clear();
+    return { held: [], ended: this.ending };
+  }
+}
+
+/** `reset_peer`: on the first chunk (or EOF), drops it, waits `timeout` ms, then closes. */
+class ResetPeerStage implements Stage {
+  private readonly timer = new Timer();
+  private triggered = false;
+  private stopped = false;
+  constructor(private readonly port: StagePort, private readonly timeoutMs: number) {}
+  private trigger(): void {
+    if (this.triggered || this.stopped) return;
+    this.triggered = true;
+    this.timer.set(this.timeoutMs, () => {
+      this.stopped = true;
+      this.port.end();
+    });
+  }
+  write(): void {
+    this.trigger();
+  }
+  end(): void {
+    this.trigger();
+  }
+  queuedBytes(): number {
+    return 0;
+  }
+  stop(): { held: Chunk[]; ended: boolean } {
+    this.stopped = true;
+    this.timer.clear();
+    return { held: [], ended: false };
+  }
+}
+
+/** `limit_data`: forwards at most `bytes` bytes per link in total, then closes. */
+class LimitDataStage implements Stage {
+  private done = false;
+  constructor(private readonly port: StagePort, private readonly limitBytes: number, private readonly state: StageState) {}
+  write(c: Chunk): void {
+    if (this.done) return;
+    const remaining = Math.max(0, this.limitBytes - this.state.transmittedBytes);
+    const data = remaining < c.data.length ? c.data.subarray(0, remaining) : c.data;
+    if (data.length > 0) {
+      this.state.transmittedBytes += data.length;
+      this.port.emit({ data, t: c.t });
+    }
+    if (this.limitBytes - this.state.transmittedBytes <= 0) {
+      this.done = true;
+      this.port.end();
+    }
+  }
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    this.port.end();
+  }
+  queuedBytes(): number {
+    return 0;
+  }
+  stop(): { held: Chunk[]; ended: boolean } {
+    this.done = true;
+    return { held: [], ended: false };
+  }
+}
+
+/**
+ * Starts a toxic's stage on a link. Rolls the toxicity (`rng.float32() < toxicity`, §5.1): a lost
+ * roll runs a pass-through stage instead.
+ */
+export function startStage(toxic: ToxicRecord, port: StagePort, state: StageState): Stage {
+  if (!(port.rng.float32() < Math.fround(toxic.toxicity))) return new NoopStage(port);
+  const a = toxic.attributes;
+  switch (toxic.type) {
+    case 'latency':
+      return new LatencyStage(port, a.latency, a.jitter);
+    case 'bandwidth':
+      return new BandwidthStage(port, a.rate);
+    case 'slicer':
+      return new SlicerStage(port, a.average_size, a.size_variation, a.delay);
+    case 'timeout':
+      return new TimeoutStage(port, a.timeout);
+    case 'slow_close':
+      return new SlowCloseStage(port, a.delay);
+    case 'reset_peer':
+      return new ResetPeerStage(port, a.timeout);
+    case 'limit_data':
+      return new LimitDataStage(port, a.bytes, state);
+    case 'noop':
+      return new NoopStage(port);
+  }
+}

@@ -1,0 +1,242 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { Toxiproxy, type ICreateToxicBody, type Latency } from 'toxiproxy-node-client';
+import type { ToxiproxyServer } from '../../src/proxy/index.js';
+import { startServer } from './helpers.js';
+
+// Toxiproxy 2.12 semantics: reference toxiproxy-api.md §2–§4.
+
+let server: ToxiproxyServer;
+let client: Toxiproxy;
+
+before(async () => {
+  server = await startServer();
+  client = new Toxiproxy(server.url);
+});
+after(async () => {
+  await server.close();
+});
+
+const raw = (method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Response> =>
+  fetch(`${server.url}${path}`, { method, body, headers });
+
+test('a created proxy is returned with 201, the bound listen address and the real key order', async () => {
+  const res = await raw('POST', '/proxies', JSON.stringify({ name: 'order', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }));
+  assert.equal(res.status, 201);
+  assert.equal(res.headers.get('content-type'), 'application/json');
+  assert.match(res.headers.get('x-toxiproxy-request-id') ?? '', /^[0-9a-v]{20}$/);
+  const text = await res.text();
+  assert.match(text, /^\{"name":"order","listen":"127\.0\.0\.1:\d+","upstream":"127\.0\.0\.1:1","enabled":true,"Logger":\{\},"toxics":\[\]\}$/);
+  assert.notEqual(JSON.parse(text).listen, '127.0.0.1:0');
+  assert.equal((await raw('DELETE', '/proxies/order')).status, 204);
+});
+
+test('the client creates, lists, gets, updates and deletes proxies', async () => {
+  const p = await client.createProxy({ name: 'crud', listen: 'localhost:0', upstream: '127.0.0.1:2' });
+  assert.equal(p.name, 'crud');
+  assert.match(p.listen, /^127\.0\.0\.1:\d+$/);
+  assert.equal(p.enabled, true);
+  const all = await client.getAll();
+  assert.deepEqual(Object.keys(all), ['crud']);
+  const got = await client.get('crud');
+  assert.equal(got.listen, p.listen);
+  const disabled = await got.update({ enabled: false, listen: got.listen, upstream: got.upstream });
+  assert.equal(disabled.enabled, false);
+  assert.equal(disabled.listen, p.listen);
+  const changed = await disabled.update({ enabled: true, listen: got.listen, upstream: '127.0.0.1:3' });
+  assert.equal(changed.upstream, '127.0.0.1:3');
+  assert.equal(changed.enabled, true);
+  await changed.remove();
+  assert.deepEqual(Object.keys(await client.getAll()), []);
+});
+
+test('duplicate, unknown and nameless proxies get the real status codes and error bodies', async () => {
+  await client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' });
+  await assert.rejects(client.createProxy({ name: 'dup', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }), /status code 409/);
+
+  let res = await raw('POST', '/proxies', JSON.stringify({ name: 'dup', listen: '127.0.0.1:0', upstream: 'x:1' }));
+  assert.equal(res.status, 409);
+  assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(await res.text(), '{"error":"proxy already exists","status":409}\n');
+
+  res = await raw('GET', '/proxies/nope');
+  assert.equal(res.status, 404);
+  assert.equal(await res.text(), '{"error":"proxy not found","status":404}\n');
+  await assert.rejects(client.get('nope'), /status code 404/);
+
+  res = await raw('POST', '/proxies', JSON.stringify({ upstream: 'x:1' }));
+  assert.equal(res.status, 400);
+  assert.equal(await res.text(), '{"error":"missing required field: name","status":400}\n');
+
+  res = await raw('POST', '/proxies', JSON.stringify({ name: 'u' }));
+  assert.equal(await res.text(), '{"error":"missing required field: upstream","status":400}\n');
+
+  res = await raw('POST', '/proxies', '');
+  assert.equal(await res.text(), '{"error":"bad request body: EOF","status":400}\n');
+  res = await raw('POST', '/proxies', '{"name":"a", ');
+  assert.equal(await res.text(), '{"error":"bad request body: unexpected EOF","status":400}\n');
+  res = await raw('POST', '/proxies', '{bad}');
+  assert.equal(
+    await res.text(),
+    `{"error":"bad request body: invalid character 'b' looking for beginning of object key string","status":400}\n`,
+  );
+  res = await raw('POST', '/proxies', '{"name":"e","upstream":"x:1","enabled":"yes"}');
+  assert.equal(
+    await res.text(),
+    '{"error":"bad request body: json: cannot unmarshal string into Go struct field Proxy.enabled of type bool","status":400}\n',
+  );
+  res = await raw('POST', '/proxies', '[]');
+  assert.equal(
+    (await res.json()).error,
+    'bad request body: json: cannot unmarshal array into Go value of type toxiproxy.Proxy',
+  );
+  await (await client.get('dup')).remove();
+});
+
+test('a listen address in use is a 500 with the OS error and nothing is added', async () => {
+  const a = await client.createProxy({ name: 'a', listen: '127.0.0.1:0', upstream: 'x:1' });
+  const res = await raw('POST', '/proxies', JSON.stringify({ name: 'b', listen: a.listen, upstream: 'x:1' }));
+  assert.equal(res.status, 500);
+  assert.equal((await res.json()).error, `listen tcp ${a.listen}: bind: address already in use`);
+  assert.deepEqual(Object.keys(await client.getAll()), ['a']);
+  await a.remove();
+});
+
+test('unknown paths are 404 text, wrong methods are 405 with an empty body', async () => {
+  for (const path of ['/nope', '/proxies/', '/proxies/x/toxics/']) {
+    const res = await raw('GET', path);
+    assert.equal(res.status, 404, path);
+    assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.equal(await res.text(), '404 page not found\n');
+  }
+  for (const [method, path] of [['PUT', '/proxies'], ['GET', '/reset'], ['DELETE', '/version'], ['GET', '/populate']]) {
+    const res = await raw(method, path);
+    assert.equal(res.status, 405, `${method} ${path}`);
+    assert.equal(res.headers.get('content-type'), null);
+    assert.equal(await res.text(), '');
+  }
+});
+
+test('browsers are refused with 403', async () => {
+  const res = await raw('GET', '/proxies', undefined, { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64)' });
+  assert.equal(res.status, 403);
+  assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(await res.text(), 'User agent not allowed\n');
+});
+
+test('GET /version answers the 2.7+ format', async () => {
+  const res = await raw('GET', '/version');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/json;charset=utf-8');
+  assert.equal(await res.text(), '{"version": "2.12.0"}\n');
+  assert.equal(await client.getVersion(), '{"version": "2.12.0"}\n');
+});
+
+test('toxics are created with defaults, listed, updated by merging and deleted', async () => {
+  const p = await client.createProxy({ name: 'tox', listen: '127.0.0.1:0', upstream: 'x:1' });
+  const t = await p.addToxic(<ICreateToxicBody<Latency>>{ type: 'latency', attributes: { latency: 100 } });
+  assert.equal(t.name, 'latency_downstream');
+  assert.equal(t.stream, 'downstream');
+  assert.equal(t.toxicity, 1);
+  assert.deepEqual(t.attributes, { latency: 100, jitter: 0 });
+
+  let res = await raw('POST', '/proxies/tox/toxics', JSON.stringify({ type: 'bandwidth', stream: 'UPSTREAM', attributes: { rate: 100, extra: 1 } }));
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), '{"attributes":{"rate":100},"name":"bandwidth_UPSTREAM","type":"bandwidth","stream":"UPSTREAM","toxicity":1}');
+
+  res = await raw('GET', '/proxies/tox/toxics');
+  const list = (await res.json()) as Array<{ name: string }>;
+  assert.deepEqual(list.map((x) => x.name), ['bandwidth_UPSTREAM', 'latency_downstream']);
+
+  const updated = await t.update(<never>{ attributes: { jitter: 10 }, toxicity: 0.5 });
+  assert.deepEqual(updated.attributes, { latency: 100, jitter: 10 });
+  assert.equal(updated.toxicity, 0.5);
+
+  res = await raw('PATCH', '/proxies/tox/toxics/latency_downstream', JSON.stringify({ attributes: { latency: 5 } }));
+  assert.equal(await res.text(), '{"attributes":{"latency":5,"jitter":10},"name":"latency_downstream","type":"latency","stream":"downstream","toxicity":0.5}');
+
+  await assert.rejects(p.addToxic(<ICreateToxicBody<Latency>>{ type: 'latency', attributes: { latency: 1 } }), /status code 409/);
+  res = await raw('POST', '/proxies/tox/toxics', JSON.stringify({ type: 'down' }));
+  assert.equal(await res.text(), '{"error":"invalid toxic type","status":400}\n');
+  res = await raw('POST', '/proxies/tox/toxics', JSON.stringify({ type: 'latency', stream: 'sideways' }));
+  assert.equal(await res.text(), '{"error":"stream was invalid, can be either upstream or downstream","status":400}\n');
+  res = await raw('POST', '/proxies/tox/toxics', JSON.stringify({ type: 'bandwidth', name: 'bw2', attributes: { rate: '1' } }));
+  assert.equal(
+    (await res.json()).error,
+    'bad request body: json: cannot unmarshal string into Go struct field BandwidthToxic.attributes.rate of type int64',
+  );
+  res = await raw('POST', '/proxies/tox/toxics', JSON.stringify({ type: 'slicer', name: 's0', attributes: {} }));
+  assert.equal(res.status, 400);
+
+  res = await raw('GET', '/proxies/tox/toxics/nope');
+  assert.equal(await res.text(), '{"error":"toxic not found","status":404}\n');
+  await updated.remove();
+  res = await raw('DELETE', '/proxies/tox/toxics/latency_downstream');
+  assert.equal(res.status, 404);
+  res = await raw('GET', '/proxies/tox');
+  const body = (await res.json()) as { toxics: Array<{ name: string }> };
+  assert.deepEqual(body.toxics.map((x) => x.name), ['bandwidth_UPSTREAM']);
+  await p.remove();
+});
+
+test('reset removes toxics and re-enables proxies', async () => {
+  const p = await client.createProxy({ name: 'r', listen: '127.0.0.1:0', upstream: 'x:1' });
+  await p.addToxic(<ICreateToxicBody<Latency>>{ type: 'latency', attributes: { latency: 1 } });
+  await p.update({ enabled: false, listen: p.listen, upstream: p.upstream });
+  const res = await raw('POST', '/reset');
+  assert.equal(res.status, 204);
+  assert.equal(await res.text(), '');
+  const after = (await (await raw('GET', '/proxies/r')).json()) as { enabled: boolean; listen: string; toxics: unknown[] };
+  assert.equal(after.enabled, true);
+  assert.equal(after.listen, p.listen);
+  assert.deepEqual(after.toxics, []);
+  await p.remove();
+});
+
+test('populate creates, keeps and replaces proxies', async () => {
+  const created = await client.populate([{ name: 'p1', listen: '127.0.0.1:0', upstream: 'x:1' }]);
+  const listen = created.p1.listen;
+  await raw('POST', '/proxies/p1/toxics', JSON.stringify({ type: 'noop' }));
+  let res = await raw('POST', '/populate', JSON.stringify([{ name: 'p1', listen, upstream: 'x:1' }]));
+  assert.equal(res.status, 201);
+  let body = (await res.json()) as { proxies: Array<{ toxics: unknown[] }> };
+  assert.equal(body.proxies[0].toxics.length, 1, 'same listen and upstream keeps the proxy and its toxics');
+  res = await raw('POST', '/populate', JSON.stringify([{ name: 'p1', listen, upstream: 'x:2' }]));
+  body = (await res.json()) as { proxies: Array<{ toxics: unknown[] }> };
+  assert.equal(body.proxies[0].toxics.length, 0, 'a changed upstream replaces the proxy');
+  res = await raw('POST', '/populate', JSON.stringify([{ name: 'ok', upstream: 'x:1' }, { upstream: 'x:1' }]));
+  assert.equal(res.status, 400);
+  assert.equal(res.headers.get('content-type'), 'application/json');
+  assert.equal(await res.text(), '{"error":"missing required field: name at proxy 2","status":400,"proxies":null}\n');
+  res = await raw('POST', '/populate', JSON.stringify([
+    { name: 'p2', listen: '127.0.0.1:0', upstream: 'x:1' },
+    { name: 'p3', listen, upstream: 'x:1' },
+  ]));
+  assert.equal(res.status, 500);
+  const err = (await res.json()) as { error: string; proxies: Array<{ name: string }> };
+  assert.equal(err.error, `listen tcp ${listen}: bind: address already in use`);
+  assert.deepEqual(err.proxies.map((p) => p.name), ['p2']);
+  res = await raw('POST', '/populate', '[]');
+  assert.equal(await res.text(), '{"proxies":null}');
+  for (const name of ['p1', 'p2']) assert.equal((await raw('DELETE', `/proxies/${name}`)).status, 204);
+});
+
+test('updating listen to port 0 restarts on a new port; a failed rebind leaves the proxy disabled', async () => {
+  const a = await client.createProxy({ name: 'mv', listen: '127.0.0.1:0', upstream: 'x:1' });
+  const b = await client.createProxy({ name: 'other', listen: '127.0.0.1:0', upstream: 'x:1' });
+  let res = await raw('PATCH', '/proxies/mv', JSON.stringify({ listen: '127.0.0.1:0' }));
+  assert.equal(res.status, 200);
+  const moved = (await res.json()) as { listen: string; enabled: boolean };
+  assert.notEqual(moved.listen, a.listen);
+  assert.equal(moved.enabled, true);
+  res = await raw('PATCH', '/proxies/mv', JSON.stringify({ listen: b.listen }));
+  assert.equal(res.status, 500);
+  assert.equal((await res.json()).error, `listen tcp ${b.listen}: bind: address already in use`);
+  const now = (await (await raw('GET', '/proxies/mv')).json()) as { listen: string; enabled: boolean };
+  assert.deepEqual(now, { ...now, listen: b.listen, enabled: false });
+  res = await raw('PATCH', '/proxies/mv', JSON.stringify({ listen: 'nope' }));
+  assert.equal((await res.json()).error, 'address nope: missing port in address');
+  await (await client.get('mv')).remove();
+  await b.remove();
+});

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+
+// `faultline toxiproxy` run from source through bin/dev.js.
+const devBin = fileURLToPath(new URL('../../bin/dev.js', import.meta.url));
+
+async function startCommand(extra: string[] = []): Promise<{ child: ChildProcessWithoutNullStreams; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', devBin, 'toxiproxy', '--port', '0', ...extra], { stdio: 'pipe' });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) return { child, url: m[1], output: () => out };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`command did not start: ${out}`);
+}
+
+test('faultline toxiproxy serves the API, logs each call and stops on SIGTERM', async () => {
+  const { child, url, output } = await startCommand();
+  const res = await fetch(`${url}/proxies/none`);
+  assert.equal(res.status, 404);
+  await res.text();
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  assert.equal(code, 0);
+  assert.match(output(), /GET \/proxies\/none 404/);
+});
+
+test('faultline toxiproxy --exit-with-stdin stops when its stdin ends', async () => {
+  const { child, url } = await startCommand(['--exit-with-stdin']);
+  const res = await fetch(`${url}/version`);
+  assert.equal(res.status, 200);
+  await res.text();
+  const exited = once(child, 'exit');
+  child.stdin.end();
+  const [code] = await exited;
+  assert.equal(code, 0);
+});

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { seededRandom } from '../../src/proxy/random.js';
+import { parseFirstJsonValue, JsonSyntaxError, float32Json } from '../../src/proxy/json.js';
+import { splitHostPort } from '../../src/proxy/proxy.js';
+
+test('the same seed gives the same draws', () => {
+  const a = seededRandom(7);
+  const b = seededRandom(7);
+  const da = Array.from({ length: 5 }, () => [a.float32(), a.intBelow(100)]);
+  const db = Array.from({ length: 5 }, () => [b.float32(), b.intBelow(100)]);
+  assert.deepEqual(da, db);
+  for (const [f, i] of da) {
+    assert.ok(f >= 0 && f < 1);
+    assert.ok(Number.isInteger(i) && i >= 0 && i < 100);
+  }
+});
+
+test('only the first JSON value of a body is read, like Go json.Decoder', () => {
+  const v = parseFirstJsonValue('{"a":1} trailing garbage');
+  assert.deepEqual(v, { kind: 'object', entries: [['a', 1]] });
+  assert.throws(() => parseFirstJsonValue('   '), (e: unknown) => e instanceof JsonSyntaxError && e.message === 'EOF');
+  assert.throws(() => parseFirstJsonValue('[1,'), /unexpected EOF/);
+  assert.throws(() => parseFirstJsonValue('x'), /invalid character 'x' looking for beginning of value/);
+});
+
+test('toxicity is written as the shortest float32 text', () => {
+  assert.equal(float32Json(1), '1');
+  assert.equal(float32Json(0.1), '0.1');
+  assert.equal(float32Json(0.5), '0.5');
+});
+
+test('listen addresses split like Go net.SplitHostPort', () => {
+  assert.deepEqual(splitHostPort('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });
+  assert.deepEqual(splitHostPort('[::1]:80'), { host: '::1', port: 80 });
+  assert.deepEqual(splitHostPort(':8474'), { host: '', port: 8474 });
+  assert.throws(() => splitHostPort('nope'), /address nope: missing port in address/);
+});
