@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import {existsSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import {describe, test} from 'node:test';
+import {faultline, onlyRunDir, readResults, survivors, tempRuns} from './helpers.js';
+
+const RUN_FILES = ['plan.yaml', 'history.jsonl', 'nemesis.jsonl', 'nodes/n1.log', 'nodes/n2.log', 'nodes/n3.log', 'results.json', 'report.html', 'junit.xml', 'summary.md'];
+
+describe('faultline run', () => {
+  test('raft-smoke passes: exit 0, linearizable, more than 100 ok operations, nothing left running', async () => {
+    const runs = tempRuns();
+    const result = await faultline(['run', 'plans/raft-smoke.yaml', '--out', runs, '--seed', '1']);
+    assert.equal(result.exitCode, 0, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+    const runDir = onlyRunDir(runs);
+    for (const f of RUN_FILES) assert.ok(existsSync(path.join(runDir, f)), `${f} missing`);
+    const results = readResults(runDir);
+    assert.equal(results.valid, true);
+    assert.equal(results.exitCode, 0);
+    assert.ok(results.stats.ok > 100, `only ${results.stats.ok} ok operations`);
+    const history = readFileSync(path.join(runDir, 'history.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(history.length, results.stats.operations * 2);
+    assert.match(readFileSync(path.join(runDir, 'plan.yaml'), 'utf8'), /^seed: 1$/m);
+    assert.match(readFileSync(path.join(runDir, 'nemesis.jsonl'), 'utf8'), /"type":"start","step":0,"fault":"partition"/);
+    assert.match(result.stdout, /^valid {2}raft-smoke {2}seed 1$/m);
+    assert.deepEqual(survivors(runDir), []);
+  });
+
+  test('raft-stale-read is caught: exit 1 naming the key that is not linearizable', async () => {
+    const runs = tempRuns();
+    const result = await faultline(['run', 'plans/raft-stale-read.yaml', '--out', runs, '--seed', '2']);
+    assert.equal(result.exitCode, 1, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+    const runDir = onlyRunDir(runs);
+    const results = readResults(runDir);
+    assert.equal(results.valid, false);
+    const bad = results.checks[0].result.keys.filter((k) => k.valid === false).map((k) => k.key);
+    assert.ok(bad.length > 0);
+    assert.match(result.stdout, new RegExp(`On key (${bad.join('|')}), read returned`));
+    assert.match(readFileSync(path.join(runDir, 'junit.xml'), 'utf8'), /<failure message="On key k\d+, read returned/);
+    assert.deepEqual(survivors(runDir), []);
+  });
+
+  test('a bad plan exits 2 with one line naming file, line, column and field', async () => {
+    const result = await faultline(['run', 'test/integration/fixtures/bad-rate.yaml']);
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stderr.trim(), 'error test/integration/fixtures/bad-rate.yaml:6:9: workload.rate: expected a number');
+  });
+
+  test('Ctrl-C stops the run cleanly: the history so far is kept and nothing is left running', async () => {
+    const runs = tempRuns();
+    const child = faultline(['run', 'plans/raft-smoke.yaml', '--out', runs]);
+    // Wait until operations are being recorded, then interrupt.
+    const deadline = Date.now() + 60_000;
+    let runDir = '';
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      try {
+        runDir = onlyRunDir(runs);
+        if (readFileSync(path.join(runDir, 'history.jsonl'), 'utf8').split('\n').length > 50) break;
+      } catch {
+        // not started yet
+      }
+    }
+    child.kill('SIGINT');
+    const result = await child;
+    assert.equal(result.exitCode, 3, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+    const results = readResults(runDir);
+    assert.ok(results.stats.operations > 25);
+    assert.match(readFileSync(path.join(runDir, 'summary.md'), 'utf8'), /interrupted/);
+    assert.deepEqual(survivors(runDir), []);
+  });
+});
