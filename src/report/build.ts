@@ -35,6 +35,8 @@ export interface ResultsInput {
   planFile: string;
   startedAtMs: number;
   durationMs: number;
+  /** Start of the workload phase on the run clock, ms. */
+  workloadStartMs: number;
   workloadMs: number;
   events: readonly HistoryEvent[];
   checks: CheckSummary[];
@@ -54,6 +56,7 @@ export function buildResults(input: ResultsInput): RunResults {
     plan: {name: plan.name, seed: plan.seed, system: plan.cluster.system, nodes: plan.cluster.nodes, clients: plan.workload.clients, bugs: [...plan.cluster.bugs], file: input.planFile},
     startedAt: new Date(input.startedAtMs).toISOString(),
     durationMs: Math.round(input.durationMs),
+    workloadStartMs: Math.round(input.workloadStartMs),
     workloadMs: Math.round(input.workloadMs),
     valid,
     exitCode: exitCodeOf(valid),

@@ -15,12 +15,14 @@ export {renderHtml, renderJunit, renderSummary};
  * Writes results.json, report.html, junit.xml and summary.md into `runDir`; summary.md is also
  * appended to `$GITHUB_STEP_SUMMARY` when that variable is set.
  */
-export function writeReports(runDir: string, results: RunResults, events: readonly HistoryEvent[]): void {
+export async function writeReports(runDir: string, results: RunResults, events: readonly HistoryEvent[]): Promise<void> {
   writeFileSync(path.join(runDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(path.join(runDir, 'report.html'), renderHtml(results, events));
+  writeFileSync(path.join(runDir, 'report.html'), await renderHtml(results, events, runDir));
   writeFileSync(path.join(runDir, 'junit.xml'), renderJunit(results));
   const summary = renderSummary(results, runDir);
   writeFileSync(path.join(runDir, 'summary.md'), summary);
   const ci = process.env.GITHUB_STEP_SUMMARY;
   if (ci) writeFileSync(ci, summary, {flag: 'a'});
 }
+export * from './explain.js';
+export * from './load.js';

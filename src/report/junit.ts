@@ -1,6 +1,6 @@
 import escapeHtml from 'escape-html';
 import type {RunResults} from './results.js';
-import {explainCheck} from './text.js';
+
 
 /**
  * junit.xml: one testsuite per run, one testcase per check; a failing check is a `<failure>`
@@ -15,7 +15,7 @@ export function renderJunit(results: RunResults): string {
     const time = (c.result.durationMs / 1000).toFixed(3);
     const open = `    <testcase classname="faultline.${x(results.plan.name)}" name="${x(name)}" time="${time}"`;
     if (c.result.valid === true) return `${open}/>`;
-    const explanation = explainCheck(c);
+    const explanation = c.explanation;
     if (c.result.valid === 'unknown') return `${open}>\n      <skipped message="${x(explanation)}"/>\n    </testcase>`;
     const details = c.result.keys
       .filter((k) => k.valid === false)
@@ -26,7 +26,7 @@ export function renderJunit(results: RunResults): string {
   const problems = results.problems.length > 0 ? `\n    <system-out>${x(results.problems.join('\n'))}</system-out>` : '';
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="faultline" tests="${results.checks.length}" failures="${failures}" skipped="${skipped}" time="${(results.durationMs / 1000).toFixed(3)}">`,
+    `<testsuites name="faultline" tests="${results.checks.length}" failures="${failures}" errors="0" time="${(results.durationMs / 1000).toFixed(3)}">`,
     `  <testsuite name="${x(results.plan.name)}" tests="${results.checks.length}" failures="${failures}" skipped="${skipped}" errors="0" timestamp="${results.startedAt}" time="${(results.durationMs / 1000).toFixed(3)}">`,
     `    <properties>\n      <property name="seed" value="${results.plan.seed}"/>\n      <property name="system" value="${x(results.plan.system)}"/>\n    </properties>`,
     ...cases,

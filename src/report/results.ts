@@ -23,6 +23,8 @@ export interface CheckSummary {
   model: string;
   /** The checker's full result: verdict, per-key results, evidence for false keys. */
   result: CheckResult;
+  /** One line for people: why the verdict is what it is (for false, the first failing key). */
+  explanation: string;
 }
 
 /**
@@ -37,7 +39,9 @@ export interface RunResults {
   startedAt: string;
   /** Wall-clock length of the whole run (start to end of checking), ms. */
   durationMs: number;
-  /** Length of the workload phase, ms. */
+  /** Start of the workload phase, ms since the run started (the time base of history.jsonl). */
+  workloadStartMs: number;
+  /** Length of the workload phase, ms. Operations invoked after it are the final reads. */
   workloadMs: number;
   /** false over "unknown" over true, across every check and run problem. */
   valid: Verdict;

@@ -1,5 +1,5 @@
 import type {RunResults} from './results.js';
-import {explainCheck, verdictWord} from './text.js';
+import {verdictWord} from './text.js';
 
 /** summary.md: a short Markdown verdict, fit for a CI job summary. */
 export function renderSummary(results: RunResults, runDir: string): string {
@@ -15,7 +15,7 @@ export function renderSummary(results: RunResults, runDir: string): string {
     `| throughput | ${s.okPerSec} ok/s over ${(results.workloadMs / 1000).toFixed(1)} s |`,
     `| faults | ${results.nemesis.filter((e) => e.type === 'start' && e.step >= 0).length} |`,
     '',
-    ...results.checks.map((c) => `- **${c.name}** (${c.model}): ${verdictWord(c.result.valid)} — ${explainCheck(c)} (checked in ${Math.round(c.result.durationMs)} ms)`),
+    ...results.checks.map((c) => `- **${c.name}** (${c.model}): ${verdictWord(c.result.valid)} — ${c.explanation} (checked in ${Math.round(c.result.durationMs)} ms)`),
     ...results.problems.map((p) => `- problem: ${p}`),
     '',
     `Report: \`${runDir}/report.html\`. Replay: \`${results.replay}\``,

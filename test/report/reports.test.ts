@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import {existsSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {describe, test} from 'node:test';
+import {execa} from 'execa';
+import {renderHtml, renderJunit, renderSummary} from '../../src/report/index.js';
+import {staleReadRun} from './fixture.js';
+
+describe('reports', () => {
+  const {results, events, runDir} = staleReadRun();
+
+  test('the verdict of a stale read is false and explained in the history’s terms', () => {
+    assert.equal(results.valid, false);
+    assert.equal(results.exitCode, 1);
+    assert.equal(
+      results.checks[0].explanation,
+      'Read of k1 by process 2 returned 1 at 0.060 s, but 1 was overwritten by 2 (process 1, write 0.030 s–0.040 s) before the read began at 0.050 s.',
+    );
+  });
+
+  test('report.html escapes every value from the history, the nemesis and the logs', async () => {
+    const html = await renderHtml(results, events, runDir);
+    assert.ok(!html.includes('<script>alert(1)</script>'));
+    assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+    assert.ok(!html.includes('<b>(drop)</b>'));
+    assert.ok(html.includes('&lt;b&gt;(drop)&lt;/b&gt;'));
+    assert.ok(!html.includes('<img src=x>'));
+    assert.ok(html.includes('n1 served a read from local state &lt;img src=x&gt;'));
+    assert.ok(!html.includes('far away'), 'log lines far from the violation are left out');
+    assert.equal((html.match(/<script>/g) ?? []).length, 1, 'only the report’s own script');
+  });
+
+  test('report.html is self-contained: no external resources', async () => {
+    const html = await renderHtml(results, events, runDir);
+    assert.equal(/(src|href)="https?:/.test(html), false);
+    assert.equal(/@import|url\(/.test(html), false);
+  });
+
+  test('report.html holds the timeline, the three plots, the fault band and the counterexample', async () => {
+    const html = await renderHtml(results, events, runDir);
+    assert.match(html, /<svg class="timeline" id="timeline"/);
+    assert.match(html, /<svg class="timeline" id="cx-0"/);
+    assert.equal((html.match(/class="band"/g) ?? []).length >= 2, true);
+    for (const id of ['latency-raw', 'latency-quantiles', 'rate']) assert.match(html, new RegExp(`<div class="plot" id="${id}"><svg`));
+    assert.match(html, /<h3 id="key-k1">key k1: not linearizable<\/h3>/);
+  });
+
+  test('junit.xml has one failing testcase whose message is the explanation', () => {
+    const xml = renderJunit(results);
+    assert.match(xml, /<testsuite name="fixture" tests="1" failures="1" skipped="0"/);
+    assert.match(xml, /<failure message="Read of k1 by process 2 returned 1 at 0\.060 s, but 1 was overwritten by 2/);
+    assert.equal((xml.match(/<testcase /g) ?? []).length, 1);
+  });
+
+  test('junit.xml is valid against the JUnit schema, for failing, unknown and passing checks', {skip: !existsSync('/usr/bin/xmllint') && !process.env.CI ? 'xmllint not installed' : false}, async () => {
+    const unknown = {...results.checks[0], result: {...results.checks[0].result, valid: 'unknown' as const}, explanation: 'time budget <60 s> ran out'};
+    const passing = {...results.checks[0], name: 'second', result: {...results.checks[0].result, valid: true as const}};
+    const variants = [results, {...results, checks: [unknown, passing], problems: ['node n2 exited & was restarted']}];
+    for (const [i, r] of variants.entries()) {
+      const file = path.join(runDir, `junit-${i}.xml`);
+      writeFileSync(file, renderJunit(r));
+      const out = await execa('xmllint', ['--noout', '--schema', path.join(import.meta.dirname, 'junit.xsd'), file], {reject: false});
+      assert.equal(out.exitCode, 0, out.stderr);
+    }
+  });
+
+  test('summary.md gives the verdict, the figures and the explanation', () => {
+    const md = renderSummary(results, runDir);
+    assert.match(md, /^## faultline: fixture — INVALID$/m);
+    assert.match(md, /\| operations \| 5 \(ok 4, fail 0, info 1\) \|/);
+    assert.match(md, /Read of k1 by process 2 returned 1/);
+  });
+});
