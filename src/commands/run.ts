@@ -2,16 +2,17 @@ import path from 'node:path';
 import {Args, Flags} from '@oclif/core';
 import chalk from 'chalk';
 import {FaultlineCommand} from '../cli/base.js';
+import {progressDisplay} from '../cli/progress.js';
 import {killAllChildren} from '../cluster/index.js';
 import {loadPlan} from '../plan/index.js';
-import {explainCheck, verdictWord, type RunResults} from '../report/index.js';
-import {makeRunDir, runPlan} from '../runner/index.js';
+import {verdictWord, type RunResults} from '../report/index.js';
+import {checkExternalToxiproxy, makeRunDir, runPlan} from '../runner/index.js';
 
 /** `faultline run PLAN`: the main job. */
 export default class Run extends FaultlineCommand {
   static override summary = 'Run a chaos plan against a real cluster and check the history for linearizability.';
 
-  static override description = `Starts the embedded Toxiproxy server, one proxy per directed peer link and per client link, and the \
+  static override description = `Starts the embedded Toxiproxy server (or uses --toxiproxy-url), one proxy per directed peer link and per client link, and the \
 plan's nodes; runs the workload clients and the nemesis schedule together; heals, waits, reads every key once more; \
 stops everything and checks the history. Writes runs/<time>-<plan>/ (plan.yaml, history.jsonl, nemesis.jsonl, \
 nodes/*.log, results.json, report.html, junit.xml, summary.md).
@@ -24,6 +25,10 @@ recorded; a second Ctrl-C kills everything at once.`;
     {description: 'A 10-second smoke test: 3 Raft nodes, one partition.', command: '<%= config.bin %> <%= command.id %> plans/raft-smoke.yaml'},
     {description: 'Replay a run exactly with its seed.', command: '<%= config.bin %> <%= command.id %> plans/raft-partition.yaml --seed 1234'},
     {description: 'A seeded bug that faultline must catch (exits 1).', command: '<%= config.bin %> <%= command.id %> plans/raft-stale-read.yaml'},
+    {
+      description: 'Use a running Toxiproxy server (e.g. `faultline toxiproxy` or toxiproxy-server) instead of the embedded one.',
+      command: '<%= config.bin %> <%= command.id %> plans/raft-smoke.yaml --toxiproxy-url http://127.0.0.1:8474',
+    },
   ];
 
   static override args = {
@@ -34,6 +39,12 @@ recorded; a second Ctrl-C kills everything at once.`;
     seed: Flags.integer({description: "Seed for every random choice; overrides the plan's seed. Printed by every run.", min: 0, max: 2 ** 31 - 1}),
     out: Flags.string({description: 'Folder that receives the run directory.', default: 'runs'}),
     quiet: Flags.boolean({char: 'q', description: 'Print only the verdict.', default: false}),
+    'toxiproxy-url': Flags.string({
+      description:
+        "API URL of an external Toxiproxy server to use instead of the embedded one; overrides the plan's proxy.url. " +
+        'The run creates its own proxies there (named fl-<run id>-…), never calls /reset, and deletes them at the end.',
+      helpValue: 'http://127.0.0.1:8474',
+    }),
   };
 
   static override enableJsonFlag = true;
@@ -41,12 +52,14 @@ recorded; a second Ctrl-C kills everything at once.`;
   public async run(): Promise<RunResults> {
     const {args, flags} = await this.parse(Run);
     const loaded = await loadPlan(args.plan);
-    const plan = flags.seed === undefined ? loaded : {...loaded, seed: flags.seed};
+    const proxyUrl = flags['toxiproxy-url'] ?? loaded.proxy.url;
+    const plan = {...loaded, seed: flags.seed ?? loaded.seed, proxy: {...loaded.proxy, url: proxyUrl}};
+    // An external server is checked before the run directory exists and before any node starts.
+    if (proxyUrl !== undefined) await checkExternalToxiproxy(proxyUrl, flags['toxiproxy-url'] === undefined ? `${args.plan}: proxy.url` : '--toxiproxy-url');
     const runDir = makeRunDir(flags.out, plan.name);
     const quiet = flags.quiet || this.jsonEnabled();
-    const log = (line: string) => {
-      if (!quiet) process.stderr.write(chalk.dim(`[${new Date().toISOString().slice(11, 23)}] ${line}\n`));
-    };
+    const progress = quiet ? null : progressDisplay((line) => process.stderr.write(line + '\n'));
+    const log = (line: string) => progress?.log(chalk.dim(`[${new Date().toISOString().slice(11, 23)}] ${line}`));
     log(`run ${plan.name} (seed ${plan.seed}) → ${runDir}`);
 
     const interrupt = new AbortController();
@@ -65,8 +78,9 @@ recorded; a second Ctrl-C kills everything at once.`;
     process.on('SIGTERM', onSignal);
     let results: RunResults;
     try {
-      results = await runPlan({plan, planFile: args.plan, runDir, signal: interrupt.signal, log});
+      results = await runPlan({plan, planFile: args.plan, runDir, signal: interrupt.signal, log, onStatus: (s) => progress?.update(s)});
     } finally {
+      progress?.stop();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
@@ -81,7 +95,7 @@ recorded; a second Ctrl-C kills everything at once.`;
     const colour = results.valid === true ? chalk.green : results.valid === false ? chalk.red : chalk.yellow;
     this.log(`${colour.bold(verdictWord(results.valid))}  ${results.plan.name}  seed ${results.plan.seed}`);
     this.log(`  ${s.operations} operations (ok ${s.ok}, fail ${s.fail}, info ${s.info}), ${s.okPerSec} ok/s`);
-    for (const c of results.checks) this.log(`  ${c.name}: ${colour(verdictWord(c.result.valid))} — ${explainCheck(c)} (${Math.round(c.result.durationMs)} ms)`);
+    for (const c of results.checks) this.log(`  ${c.name}: ${colour(verdictWord(c.result.valid))} — ${c.explanation} (${Math.round(c.result.durationMs)} ms)`);
     for (const p of results.problems) this.log(chalk.yellow(`  problem: ${p}`));
     this.log(`  report: ${path.join(runDir, 'report.html')}`);
   }

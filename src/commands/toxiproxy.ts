@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Flags } from '@oclif/core';
-import { startToxiproxyServer, type ApiLogEntry } from '../proxy/index.js';
+import { startToxiproxyServer, TOXIPROXY_COMPAT_VERSION, type ApiLogEntry } from '../proxy/index.js';
 import { seededRandom } from '../proxy/random.js';
 
 /**
@@ -19,6 +19,7 @@ With --exit-with-stdin it also stops when its standard input ends, so a parent h
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --port 0',
     '<%= config.bin %> <%= command.id %> --host 0.0.0.0 --port 8474 --config proxies.json',
+    '<%= config.bin %> <%= command.id %> --port 0 --proxy-metrics',
   ];
 
   static override flags = {
@@ -29,10 +30,23 @@ With --exit-with-stdin it also stops when its standard input ends, so a parent h
     }),
     seed: Flags.integer({ description: 'Seed for toxic randomness (toxicity rolls, jitter). Default: the current time.' }),
     'exit-with-stdin': Flags.boolean({ description: 'Also stop when standard input ends.', default: false }),
+    'proxy-metrics': Flags.boolean({
+      description: 'Serve /metrics: Prometheus byte counters per proxy link (toxiproxy_proxy_received_bytes_total, toxiproxy_proxy_sent_bytes_total).',
+      default: false,
+    }),
+    version: Flags.boolean({
+      description: 'Print the Toxiproxy version whose behaviour is served, as toxiproxy-server -version does, and exit.',
+      default: false,
+    }),
   };
 
   public async run(): Promise<{ url: string; port: number }> {
     const { flags } = await this.parse(ToxiproxyCommand);
+    if (flags.version) {
+      // toxiproxy-server's exact line, so scripts that check the server's version work unchanged.
+      this.log(`toxiproxy-server version ${TOXIPROXY_COMPAT_VERSION}`);
+      return { url: '', port: 0 };
+    }
     let config: string | undefined;
     if (flags.config !== undefined) {
       try {
@@ -50,6 +64,7 @@ With --exit-with-stdin it also stops when its standard input ends, so a parent h
       port: flags.port,
       log,
       config,
+      proxyMetrics: flags['proxy-metrics'],
       random: seededRandom(flags.seed ?? Date.now()),
     }).catch((e: unknown) => {
       this.error(`cannot start the Toxiproxy server on ${flags.host}:${flags.port}: ${e instanceof Error ? e.message : String(e)}`, {

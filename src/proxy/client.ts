@@ -1,13 +1,15 @@
-import { Toxiproxy, ToxiproxyError } from 'toxiproxy-node-client';
+import { Toxiproxy } from 'toxiproxy-node-client';
 import { ProxyError } from './errors.js';
+import { installErrorTextTransport, ToxiproxyApiError } from './http.js';
 
 /**
  * faultline's Toxiproxy client: a thin wrapper over toxiproxy-node-client 4.1 that works against the
  * embedded server and a real Toxiproxy ≥ 2.1 by URL. Every failure becomes a {@link ProxyError}
- * naming the proxy/toxic, the API URL and the HTTP status.
+ * naming the call, the API URL, the HTTP status and the server's own `error` text (kept by the
+ * transport in `http.ts`, since the package itself discards it).
  *
- * Toxiproxy 2.12 semantics: reference `toxiproxy-api.md` §4 (endpoints), `toxiproxy-node-client.md`
- * §2 (the client discards the server's error text, so only the status is known).
+ * Toxiproxy 2.12 semantics: reference `toxiproxy-api.md` §2 (error bodies), §4 (endpoints);
+ * `toxiproxy-node-client.md` §2 (the client's calls and errors).
  */
 
 /** A toxic to add. Attributes are integers in the type's units (ms, KB/s with KB = 1000 bytes, bytes, µs for slicer delay). */
@@ -33,18 +35,20 @@ export interface ProxyInfo {
   toxics: ToxicInfo[];
 }
 
-/** What the real server says for a status, per kind of call (§2 error table), to make messages actionable. */
-const LIKELY_REASON: Record<string, Record<number, string>> = {
-  proxy: { 404: 'proxy not found', 409: 'proxy already exists', 400: 'bad request', 500: 'listen or resolve failed' },
-  toxic: { 404: 'proxy or toxic not found', 409: 'toxic already exists', 400: 'invalid toxic' },
-};
-
-function statusOf(e: unknown): number | undefined {
-  if (e instanceof ToxiproxyError || e instanceof Error) {
-    const m = /status code (\d{3})/.exec(e.message);
-    if (m) return Number(m[1]);
+/** What went wrong, in words: `HTTP 409: proxy already exists`, or the network error. */
+function describeFailure(e: unknown): { status: number | undefined; serverMessage: string | undefined; detail: string } {
+  if (e instanceof ToxiproxyApiError) {
+    if (e.status !== undefined) {
+      const text = e.serverMessage ? e.serverMessage : 'no error text';
+      return { status: e.status, serverMessage: e.serverMessage, detail: `HTTP ${e.status}: ${text}` };
+    }
+    return { status: undefined, serverMessage: undefined, detail: `unreachable: ${e.message}` };
   }
-  return undefined;
+  // The package's own errors: a body that is not JSON (SyntaxError), or anything unexpected.
+  const message = e instanceof Error ? e.message : String(e);
+  const name = e instanceof Error ? e.name : '';
+  const detail = name === 'SyntaxError' ? `the answer is not Toxiproxy JSON (${message})` : message;
+  return { status: undefined, serverMessage: undefined, detail };
 }
 
 /** Talks to one Toxiproxy API (embedded or real). */
@@ -55,20 +59,16 @@ export class ProxyControl {
   constructor(readonly url: string) {
     this.url = url.replace(/\/+$/, '');
     this.client = new Toxiproxy(this.url);
+    installErrorTextTransport(this.client);
   }
 
-  private async call<T>(what: string, kind: 'proxy' | 'toxic' | 'server', method: string, path: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(what: string, method: string, path: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      const status = statusOf(e);
       const apiUrl = `${this.url}${path}`;
-      const reason = status !== undefined ? LIKELY_REASON[kind]?.[status] : undefined;
-      const detail =
-        status !== undefined
-          ? `HTTP ${status}${reason ? ` (${reason})` : ''}`
-          : `unreachable: ${e instanceof Error ? e.message : String(e)}`;
-      throw new ProxyError(`Toxiproxy: ${what} failed: ${method} ${apiUrl} → ${detail}`, apiUrl, status, reason);
+      const { status, serverMessage, detail } = describeFailure(e);
+      throw new ProxyError(`Toxiproxy: ${what} failed: ${method} ${apiUrl} → ${detail}`, apiUrl, status, serverMessage);
     }
   }
 
@@ -78,7 +78,7 @@ export class ProxyControl {
    * @throws ProxyError (409 when the name exists, 500 when `listen` cannot be bound).
    */
   async createProxy(name: string, listen: string, upstream: string): Promise<ProxyInfo> {
-    return this.call(`create proxy "${name}"`, 'proxy', 'POST', '/proxies', async () => {
+    return this.call(`create proxy "${name}"`, 'POST', '/proxies', async () => {
       const p = await this.client.createProxy({ name, listen, upstream, enabled: true });
       return { name: p.name, listen: p.listen, upstream: p.upstream, enabled: p.enabled, toxics: [] };
     });
@@ -90,7 +90,7 @@ export class ProxyControl {
    */
   async setEnabled(name: string, enabled: boolean): Promise<void> {
     const path = `/proxies/${name}`;
-    await this.call(`${enabled ? 'enable' : 'disable'} proxy "${name}"`, 'proxy', 'POST', path, () =>
+    await this.call(`${enabled ? 'enable' : 'disable'} proxy "${name}"`, 'POST', path, () =>
       this.client.getApi().post(`${this.url}${path}`, { enabled }),
     );
   }
@@ -101,7 +101,7 @@ export class ProxyControl {
    */
   async addToxic(proxyName: string, toxic: ToxicSpec): Promise<ToxicInfo> {
     const path = `/proxies/${proxyName}/toxics`;
-    return this.call(`add ${toxic.type} toxic "${toxic.name}" to proxy "${proxyName}"`, 'toxic', 'POST', path, async () => {
+    return this.call(`add ${toxic.type} toxic "${toxic.name}" to proxy "${proxyName}"`, 'POST', path, async () => {
       const res = await this.client.getApi().post<ToxicInfo>(`${this.url}${path}`, toxic);
       return res.data;
     });
@@ -113,7 +113,7 @@ export class ProxyControl {
    */
   async removeToxic(proxyName: string, toxicName: string): Promise<void> {
     const path = `/proxies/${proxyName}/toxics/${toxicName}`;
-    await this.call(`remove toxic "${toxicName}" from proxy "${proxyName}"`, 'toxic', 'DELETE', path, () =>
+    await this.call(`remove toxic "${toxicName}" from proxy "${proxyName}"`, 'DELETE', path, () =>
       this.client.getApi().delete(`${this.url}${path}`),
     );
   }
@@ -123,12 +123,12 @@ export class ProxyControl {
    * @throws ProxyError (500 when a disabled proxy's port cannot be re-bound).
    */
   async reset(): Promise<void> {
-    await this.call('reset', 'server', 'POST', '/reset', () => this.client.reset());
+    await this.call('reset', 'POST', '/reset', () => this.client.reset());
   }
 
   /** All proxies with their toxics, sorted by name. @throws ProxyError */
   async list(): Promise<ProxyInfo[]> {
-    return this.call('list proxies', 'server', 'GET', '/proxies', async () => {
+    return this.call('list proxies', 'GET', '/proxies', async () => {
       const res = await this.client.getApi().get<Record<string, ProxyInfo>>(`${this.url}/proxies`);
       return Object.values(res.data ?? {})
         .map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: p.enabled, toxics: p.toxics ?? [] }))
@@ -138,10 +138,8 @@ export class ProxyControl {
 
   /** Deletes a proxy and closes its connections. @throws ProxyError (404 unknown proxy). */
   async deleteProxy(name: string): Promise<void> {
-    await this.call(`delete proxy "${name}"`, 'proxy', 'DELETE', `/proxies/${name}`, async () => {
-      const p = await this.client.get(name);
-      await p.remove();
-    });
+    const path = `/proxies/${name}`;
+    await this.call(`delete proxy "${name}"`, 'DELETE', path, () => this.client.getApi().delete(`${this.url}${path}`));
   }
 
   /**
@@ -150,7 +148,7 @@ export class ProxyControl {
    * @throws ProxyError
    */
   async version(): Promise<string> {
-    const text = await this.call('get version', 'server', 'GET', '/version', () => this.client.getVersion());
+    const text = await this.call('get version', 'GET', '/version', () => this.client.getVersion());
     const m = /"version"\s*:\s*"([^"]*)"/.exec(String(text));
     return m ? m[1] : String(text).trim();
   }

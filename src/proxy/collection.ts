@@ -11,6 +11,7 @@ import {
   type JsonValue,
 } from './json.js';
 import { Proxy, resolveListen, type ProxyConfig } from './proxy.js';
+import type { ProxyMetrics } from './metrics.js';
 import type { ProxyRandom } from './random.js';
 import { isToxicType, TOXIC_TYPES, type StreamDirection, type ToxicRecord, type ToxicType } from './toxics.js';
 
@@ -80,7 +81,11 @@ export class PopulateError extends ApiError {
 export class ProxyCollection {
   private readonly proxies = new Map<string, Proxy>();
 
-  constructor(private readonly rng: ProxyRandom) {}
+  /** @param metrics byte counters for `/metrics`, when `--proxy-metrics` is on. */
+  constructor(
+    private readonly rng: ProxyRandom,
+    private readonly metrics?: ProxyMetrics,
+  ) {}
 
   /** Proxies sorted by name (Go map marshal order). */
   list(): Proxy[] {
@@ -103,7 +108,7 @@ export class ProxyCollection {
     if (cfg.name === '') throw API_ERRORS.missingName();
     if (cfg.upstream === '') throw API_ERRORS.missingUpstream();
     if (this.proxies.has(cfg.name)) throw API_ERRORS.proxyExists();
-    const proxy = new Proxy(cfg.name, cfg, this.rng);
+    const proxy = new Proxy(cfg.name, cfg, this.rng, this.metrics);
     if (cfg.enabled) await proxy.start();
     if (this.proxies.has(cfg.name)) {
       await proxy.stop();
@@ -258,7 +263,7 @@ export class ProxyCollection {
           await existing.stop();
           this.proxies.delete(cfg.name);
         }
-        const proxy = new Proxy(cfg.name, cfg, this.rng);
+        const proxy = new Proxy(cfg.name, cfg, this.rng, this.metrics);
         if (cfg.enabled) await proxy.start();
         this.proxies.set(cfg.name, proxy);
         applied.push(proxy);

@@ -27,7 +27,8 @@ export const API_ERRORS = {
 /**
  * A Toxiproxy API call made by faultline failed (embedded server or a real one by URL).
  * Exit code 3 (environment failure). `status` is the HTTP status, or `undefined` when the server
- * could not be reached.
+ * could not be reached; `serverMessage` is the server's own `error` text (e.g. `proxy already
+ * exists`, `listen tcp 127.0.0.1:8474: bind: address already in use`), also part of `message`.
  */
 export class ProxyError extends FaultlineError {
   /** Stable error code for scripts and reports. */

@@ -13,8 +13,10 @@ import { startStage, type Chunk, type Stage, type StageState, type StreamDirecti
  */
 
 /**
- * Bytes a link's stages may hold before its source socket is paused. Go buffers up to 1024 chunks
- * per stage (`latency` buffer size); 1 MiB keeps memory bounded with the same effect on a paced stream.
+ * Bytes a link's stages may hold, and bytes its destination socket may have queued unsent, before
+ * its source socket is paused. Go buffers up to 1024 chunks per stage (`latency` buffer size); 1 MiB
+ * keeps memory bounded (at most 2 MiB per link) with the same effect on a paced stream, and is
+ * large enough that a fast stream is not paused at every read (bench/proxy.ts).
  */
 export const LINK_HIGH_WATER_BYTES = 1024 * 1024;
 
@@ -35,6 +37,10 @@ export class Link {
   private needDrain = false;
   private writerEnded = false;
   private closing = false;
+  /** Bytes read from the source so far (for /metrics). */
+  receivedBytes = 0;
+  /** Bytes handed to the destination socket so far (for /metrics). */
+  sentBytes = 0;
 
   constructor(
     private readonly conn: Connection,
@@ -51,6 +57,7 @@ export class Link {
   start(): void {
     this.src.on('data', (buf: Buffer) => {
       if (this.closing) return;
+      this.receivedBytes += buf.length;
       this.deliver(0, { data: buf, t: performance.now() });
       this.poke();
     });
@@ -162,7 +169,14 @@ export class Link {
 
   private write(c: Chunk): void {
     if (this.writerEnded || this.dst.destroyed || !this.dst.writable || c.data.length === 0) return;
-    if (!this.dst.write(c.data)) this.needDrain = true;
+    // Pause the source only once the destination holds LINK_HIGH_WATER_BYTES unsent, not at the
+    // socket's own 16 KiB mark, which a 64 KiB read exceeds whenever the kernel does not take it
+    // at once: that paused a fast stream after nearly every read (readStop/readStart, then idle
+    // until 'drain'). 'drain' still comes: a write that leaves more than 16 KiB queued returns
+    // false, which arms it.
+    this.sentBytes += c.data.length;
+    this.dst.write(c.data);
+    if (this.dst.writableLength >= LINK_HIGH_WATER_BYTES) this.needDrain = true;
   }
 
   private endWriter(): void {

@@ -2,6 +2,7 @@ import net from 'node:net';
 import dns from 'node:dns/promises';
 import { ApiError, API_ERRORS } from './errors.js';
 import { Connection } from './link.js';
+import type { ProxyMetrics } from './metrics.js';
 import type { ProxyRandom } from './random.js';
 import type { StreamDirection, ToxicRecord } from './toxics.js';
 
@@ -103,7 +104,13 @@ export class Proxy {
   private readonly connections = new Set<Connection>();
   private readonly pendingSockets = new Set<net.Socket>();
 
-  constructor(readonly name: string, config: { listen: string; upstream: string }, private readonly rng: ProxyRandom) {
+  /** @param metrics where ended links add their byte counts (`--proxy-metrics`); none = not counted. */
+  constructor(
+    readonly name: string,
+    config: { listen: string; upstream: string },
+    private readonly rng: ProxyRandom,
+    private readonly metrics?: ProxyMetrics,
+  ) {
     this.listen = config.listen;
     this.upstream = config.upstream;
   }
@@ -133,7 +140,9 @@ export class Proxy {
       if (e instanceof ApiError) throw new ApiError(500, `listen tcp: ${e.message}`);
       throw e;
     });
-    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (socket) => this.accept(socket));
+    // noDelay: Go's TCPConn disables Nagle by default; without it a write-write-read exchange
+    // through the proxy stalls ~40 ms on delayed ACKs.
+    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         const why = BIND_ERRORS[err.code ?? ''] ?? `bind: ${err.message}`;
@@ -205,8 +214,9 @@ export class Proxy {
       return;
     }
     const reset = this.toxicList().some((t) => t.type === 'reset_peer');
+    const { listen: listener, upstream } = this;
     this.pendingSockets.add(client);
-    const server = net.connect({ host: target.host === '' ? 'localhost' : target.host, port: target.port, allowHalfOpen: true });
+    const server = net.connect({ host: target.host === '' ? 'localhost' : target.host, port: target.port, allowHalfOpen: true, noDelay: true });
     server.pause();
     const onDialError = (): void => {
       this.pendingSockets.delete(client);
@@ -225,7 +235,12 @@ export class Proxy {
         { upstream: [...this.toxics.upstream], downstream: [...this.toxics.downstream] },
         this.rng,
         reset,
-        (c) => this.connections.delete(c),
+        (c) => {
+          this.connections.delete(c);
+          for (const link of [c.upstream, c.downstream]) {
+            this.metrics?.linkEnded({ direction: link.direction, proxy: this.name, listener, upstream }, link.receivedBytes, link.sentBytes);
+          }
+        },
       );
       this.connections.add(conn);
       conn.start();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ProxyCollection, PopulateError, proxyJson, toxicJson } from './collection.js';
 import { ApiError } from './errors.js';
+import { METRICS_CONTENT_TYPE, ProxyMetrics } from './metrics.js';
 import { joinHostPort } from './proxy.js';
 import { seededRandom, type ProxyRandom } from './random.js';
 
@@ -16,6 +17,17 @@ import { seededRandom, type ProxyRandom } from './random.js';
 
 /** The version reported by `GET /version` (the Toxiproxy release whose behaviour is copied). */
 export const TOXIPROXY_COMPAT_VERSION = '2.12.0';
+
+/**
+ * HTTP server limits of the real server (`api.go` Listen/Routes, reference §2): the whole request
+ * must arrive within 15 s (Go `ReadTimeout`), an idle keep-alive connection is closed after 60 s
+ * (`IdleTimeout`), and a handler that has not answered 25 s after its request arrived gets a 503
+ * with an empty body (`http.TimeoutHandler(25 s, "")`). Go's 30 s `WriteTimeout` has no Node
+ * counterpart and is not copied (answers here are a few hundred bytes).
+ */
+export const API_READ_TIMEOUT_MS = 15_000;
+export const API_IDLE_TIMEOUT_MS = 60_000;
+export const API_HANDLER_TIMEOUT_MS = 25_000;
 
 /** One handled API call, for logging. */
 export interface ApiLogEntry {
@@ -40,6 +52,8 @@ export interface ToxiproxyServerOptions {
   random?: ProxyRandom;
   /** A `/populate` body applied before the API listens (the real server's `-config`). */
   config?: string;
+  /** Serve `/metrics` with the proxy byte counters (the real server's `-proxy-metrics`, §4.10). @default false */
+  proxyMetrics?: boolean;
 }
 
 /** A running embedded server. */
@@ -83,15 +97,20 @@ function requestId(): string {
 type Handler = (params: string[], body: string) => Promise<Reply> | Reply;
 interface Route {
   pattern: string[];
+  /** Handlers by HTTP method; `'*'` answers any method. */
   methods: Record<string, Handler>;
 }
 
-function buildRoutes(proxies: ProxyCollection): Route[] {
+function buildRoutes(proxies: ProxyCollection, metrics: ProxyMetrics | undefined): Route[] {
   const listProxies = (): Reply =>
     json(200, `{${proxies.list().map((p) => `${JSON.stringify(p.name)}:${proxyJson(p)}`).join(',')}}`);
   const updateProxy: Handler = async ([name], body) => json(200, proxyJson(await proxies.update(name, body)));
   const updateToxic: Handler = ([p, t], body) => json(200, toxicJson(proxies.updateToxic(p, t, body)));
+  const metricsRoute: Route[] = metrics
+    ? [{ pattern: ['metrics'], methods: { '*': () => ({ status: 200, body: metrics.render(), contentType: METRICS_CONTENT_TYPE }) } }]
+    : [];
   return [
+    ...metricsRoute,
     { pattern: ['reset'], methods: { POST: async () => (await proxies.reset(), empty(204)) } },
     {
       pattern: ['version'],
@@ -190,7 +209,8 @@ function send(res: http.ServerResponse, id: string, r: Reply): void {
  */
 export async function startToxiproxyServer(options: ToxiproxyServerOptions = {}): Promise<ToxiproxyServer> {
   const host = options.host ?? '127.0.0.1';
-  const proxies = new ProxyCollection(options.random ?? seededRandom(Date.now()));
+  const metrics = options.proxyMetrics ? new ProxyMetrics() : undefined;
+  const proxies = new ProxyCollection(options.random ?? seededRandom(Date.now()), metrics);
   if (options.config !== undefined) {
     // Like the real server's -config: a bad file is only logged, the server still starts (§1).
     await proxies.populate(options.config).catch((e: unknown) => {
@@ -198,7 +218,7 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
       options.log?.({ method: 'CONFIG', path: '/populate', status, durationMs: 0, error: e instanceof Error ? e.message : String(e) });
     });
   }
-  const routes = buildRoutes(proxies);
+  const routes = buildRoutes(proxies, metrics);
   let queue: Promise<unknown> = Promise.resolve();
 
   const handle = async (req: http.IncomingMessage, body: string): Promise<Reply> => {
@@ -213,7 +233,7 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
     }
     const m = match(routes, path);
     if (!m) return { status: 404, body: '404 page not found\n', contentType: TEXT_TYPE, nosniff: true };
-    const handler = m.route.methods[req.method ?? ''];
+    const handler = m.route.methods[req.method ?? ''] ?? m.route.methods['*'];
     if (!handler) return empty(405);
     try {
       return await handler(m.params, body);
@@ -230,8 +250,14 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
     req.on('error', () => res.destroy());
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const run = queue.then(() => handle(req, body));
-      queue = run.catch(() => undefined);
+      const handled = queue.then(() => handle(req, body));
+      queue = handled.catch(() => undefined);
+      // Like Go's TimeoutHandler: the answer is a 503 after 25 s; the handler itself runs on.
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<Reply>((resolve) => {
+        timer = setTimeout(() => resolve(empty(503)), API_HANDLER_TIMEOUT_MS);
+      });
+      const run = Promise.race([handled, timedOut]).finally(() => clearTimeout(timer));
       void run.then(
         (reply) => {
           send(res, requestId(), reply);
@@ -247,7 +273,9 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
       );
     });
   });
-  server.keepAliveTimeout = 60_000;
+  server.keepAliveTimeout = API_IDLE_TIMEOUT_MS;
+  server.requestTimeout = API_READ_TIMEOUT_MS;
+  server.headersTimeout = API_READ_TIMEOUT_MS;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

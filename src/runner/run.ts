@@ -7,10 +7,11 @@ import {builtinCommand, clientProxyName, Cluster, nodeIds, peerLinks, peerProxyN
 import {JsonlWriter, RunClock, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent} from '../nemesis/index.js';
 import {formatPlan, type Plan} from '../plan/index.js';
-import {ProxyControl} from '../proxy/index.js';
-import {buildResults, writeReports, type RunResults} from '../report/index.js';
+import {newRunPrefix, ProxyControl, RunProxies} from '../proxy/index.js';
+import {buildResults, explainResult, writeReports, type RunResults} from '../report/index.js';
 import {Rng} from '../rng/index.js';
 import {HistoryRecorder, RegisterGenerator, WorkloadClient, type ClientAddresses} from '../workload/index.js';
+import {StatusTracker, type RunStatus} from './status.js';
 import {startToxiproxy, type ToxiproxyProcess} from './toxiproxy-process.js';
 
 /** Attempts per key for the final reads, each its own operation in the history. */
@@ -26,7 +27,12 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Progress lines for the person watching. */
   log: (line: string) => void;
+  /** Called about every STATUS_INTERVAL_MS with counts and active faults, for a live status line. */
+  onStatus?: (status: RunStatus) => void;
 }
+
+/** How often `onStatus` is called, ms. */
+const STATUS_INTERVAL_MS = 250;
 
 /**
  * Runs a plan end to end (DESIGN.md): start the proxy server, proxies and nodes; run the workload
@@ -45,11 +51,14 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   const clock = new RunClock();
   const historyWriter = new JsonlWriter<HistoryEvent>(path.join(runDir, 'history.jsonl'));
   const nemesisWriter = new JsonlWriter<NemesisEvent>(path.join(runDir, 'nemesis.jsonl'));
-  const recorder = new HistoryRecorder(clock, historyWriter);
+  const status = new StatusTracker(plan.workload.duration);
+  const recorder = new HistoryRecorder(clock, historyWriter, (e) => status.history(e));
+  const statusTimer = options.onStatus ? setInterval(() => options.onStatus!(status.snapshot(clock.now() / 1e6)), STATUS_INTERVAL_MS) : null;
   const nemesisEvents: NemesisEvent[] = [];
   const record = (e: NemesisEvent) => {
     nemesisEvents.push(e);
     nemesisWriter.append(e);
+    status.nemesis(e);
   };
   const problems: string[] = [];
   const rng = Rng.seeded(plan.seed);
@@ -57,32 +66,41 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   const workloadRng = rng.fork();
 
   let toxiproxy: ToxiproxyProcess | null = null;
+  let proxies: RunProxies | null = null;
   let cluster: Cluster | null = null;
   let workloadStartNs = 0;
   let workloadEndNs = 0;
   try {
-    // 1. Proxy server and proxies: one per directed peer link, one per client link.
+    // 1. Proxy server and proxies: one per directed peer link, one per client link. An external
+    //    server (proxy.url, already checked by the command) may be shared: the run then names its
+    //    proxies with a run prefix and touches nothing else (RunProxies).
     let url = plan.proxy.url;
     if (!url) {
       toxiproxy = await startToxiproxy(path.join(runDir, 'toxiproxy.log'));
       url = toxiproxy.url;
     }
-    log(`proxy server ${url}`);
-    const proxies = new ProxyControl(url);
+    proxies = new RunProxies(new ProxyControl(url), plan.proxy.url ? {kind: 'shared', prefix: newRunPrefix()} : {kind: 'own'});
+    log(
+      proxies.scope.kind === 'shared'
+        ? `proxy server ${url} (external; this run's proxies are named ${proxies.scope.prefix}*)`
+        : `proxy server ${url}`,
+    );
     const ids = nodeIds(plan.cluster.nodes);
     const ports = new Map<NodeId, {client: number; peer: number}>();
     for (const id of ids) ports.set(id, {client: await getPort({host: '127.0.0.1'}), peer: await getPort({host: '127.0.0.1'})});
     const links = peerLinks(ids);
     const peerListen = new Map<string, string>();
     const clientAddresses = new Map<NodeId, {host: string; port: number}>();
-    await Promise.all([
+    const run = proxies;
+    // allSettled: every create has finished before a failure propagates, so removeAll sees them all.
+    await settleAll([
       ...links.map(async (link) => {
         const name = peerProxyName(link);
-        const proxy = await proxies.createProxy(name, '127.0.0.1:0', `127.0.0.1:${ports.get(link.to)!.peer}`);
+        const proxy = await run.create(name, '127.0.0.1:0', `127.0.0.1:${ports.get(link.to)!.peer}`);
         peerListen.set(name, proxy.listen);
       }),
       ...ids.map(async (id) => {
-        const proxy = await proxies.createProxy(clientProxyName(id), '127.0.0.1:0', `127.0.0.1:${ports.get(id)!.client}`);
+        const proxy = await run.create(clientProxyName(id), '127.0.0.1:0', `127.0.0.1:${ports.get(id)!.client}`);
         clientAddresses.set(id, {host: '127.0.0.1', port: Number(proxy.listen.split(':').pop())});
       }),
     ]);
@@ -119,18 +137,20 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     const onAbort = () => nemesisStop.abort();
     signal.addEventListener('abort', onAbort, {once: true});
     workloadStartNs = clock.now();
+    status.enter('workload', workloadStartNs / 1e6);
     const endNs = workloadStartNs + plan.workload.duration * 1e6;
     log(`workload: ${plan.workload.clients} clients, ${plan.workload.keys} keys, ${plan.workload.duration / 1000} s, ${plan.nemesis.length} nemesis steps`);
     const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log});
     await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, signal)));
     workloadEndNs = clock.now();
+    status.enter('final', workloadEndNs / 1e6);
     nemesisStop.abort();
     await nemesis;
     signal.removeEventListener('abort', onAbort);
 
     // 4. Final phase: heal everything, restart dead nodes, quiesce, read every key once more.
     record({time: clock.now(), type: 'start', step: -1, fault: 'heal', description: 'heal all: reset proxies, restart stopped nodes'});
-    await proxies.reset();
+    await proxies.healAll();
     links_.forget();
     for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
     record({time: clock.now(), type: 'stop', step: -1, fault: 'heal', description: 'healed'});
@@ -146,13 +166,20 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       await finalReads(generator.keys(), ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal);
     }
   } finally {
+    if (statusTimer) clearInterval(statusTimer);
     if (signal.aborted) problems.push('the run was interrupted (SIGINT/SIGTERM); the history holds what was recorded until then');
     await cluster?.stopAll();
+    // On a shared server, leave nothing behind (also after a failure or Ctrl-C).
+    for (const failure of (await proxies?.removeAll()) ?? []) {
+      problems.push(`could not delete a proxy of this run: ${failure}`);
+      log(problems[problems.length - 1]);
+    }
     await toxiproxy?.stop();
     historyWriter.close();
     nemesisWriter.close();
   }
 
+  options.onStatus?.({...status.snapshot(clock.now() / 1e6), phase: 'checking'});
   log(`checking ${recorder.events.length} history events`);
   const check = checkHistory(recorder.events, {model: plan.check.model, timeLimitMs: plan.check.timeLimit});
   const results = buildResults({
@@ -160,15 +187,22 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     planFile: options.planFile,
     startedAtMs: clock.startedAtMs,
     durationMs: clock.now() / 1e6,
+    workloadStartMs: workloadStartNs / 1e6,
     workloadMs: (workloadEndNs - workloadStartNs) / 1e6,
     events: recorder.events,
-    checks: [{name: 'linearizable', model: plan.check.model, result: check}],
+    checks: [{name: 'linearizable', model: plan.check.model, result: check, explanation: explainResult(check, recorder.events)}],
     nemesis: nemesisEvents,
     problems,
     interrupted: signal.aborted,
   });
-  writeReports(runDir, results, recorder.events);
+  await writeReports(runDir, results, recorder.events);
   return results;
+}
+
+/** Waits for every promise, then rejects with the first rejection if any. */
+async function settleAll(promises: Array<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**

@@ -3,8 +3,9 @@ import {execa, type ResultPromise} from 'execa';
 import getPort from 'get-port';
 import {cliEntry} from '../cluster/paths.js';
 import {GRACE_BEFORE_SIGKILL_MS, stopChild, track} from '../cluster/supervisor.js';
-import {ClusterError} from '../errors/index.js';
+import {ClusterError, InputError} from '../errors/index.js';
 import {sleep} from '../history/clock.js';
+import {ProxyControl} from '../proxy/index.js';
 
 /** How long the embedded Toxiproxy server may take to answer /version after it starts, in ms. */
 const TOXIPROXY_START_TIMEOUT_MS = 15_000;
@@ -49,4 +50,33 @@ export async function startToxiproxy(logFile: string): Promise<ToxiproxyProcess>
   }
   await stopChild(child);
   throw new ClusterError(`embedded Toxiproxy server did not answer on ${url} within ${TOXIPROXY_START_TIMEOUT_MS} ms; see ${logFile}`);
+}
+
+/**
+ * Checks, before anything starts, that `url` is a Toxiproxy API the run can use: an http(s) URL
+ * whose `GET /version` and `GET /proxies` answer like Toxiproxy's (reference `toxiproxy-api.md` §4).
+ * @param source where the URL came from, for the message (`--toxiproxy-url`, `plans/x.yaml: proxy.url`).
+ * @returns the server's version string, e.g. `2.12.0`.
+ * @throws InputError (exit 2) with one line naming the URL, what failed and what to try.
+ */
+export async function checkExternalToxiproxy(url: string, source: string): Promise<string> {
+  const fix = `check ${source}, or leave it out to use the embedded server`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InputError(`${source} ${JSON.stringify(url)} is not a URL (e.g. http://127.0.0.1:8474)`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new InputError(`${source} ${JSON.stringify(url)} is not an http(s) URL (e.g. http://127.0.0.1:8474)`);
+  }
+  const control = new ProxyControl(url);
+  try {
+    const version = await control.version();
+    await control.list();
+    return version;
+  } catch (e) {
+    const reason = (e instanceof Error ? e.message : String(e)).replace(/^Toxiproxy: /, '');
+    throw new InputError(`no usable Toxiproxy server at ${control.url}: ${reason}; ${fix}`);
+  }
 }

@@ -9,9 +9,11 @@ import type {EventType, HistoryEvent, OpFunction} from '../history/types.js';
 export class HistoryRecorder {
   readonly events: HistoryEvent[] = [];
 
+  /** @param onEvent called with each event after it is written (e.g. for a status line). */
   constructor(
     private readonly clock: RunClock,
     private readonly writer: JsonlWriter<HistoryEvent>,
+    private readonly onEvent: (event: HistoryEvent) => void = () => {},
   ) {}
 
   /** Records an `invoke` and returns it. */
@@ -27,6 +29,7 @@ export class HistoryRecorder {
   private add(event: HistoryEvent): HistoryEvent {
     this.events.push(event);
     this.writer.append(event);
+    this.onEvent(event);
     return event;
   }
 }

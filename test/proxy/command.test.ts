@@ -45,3 +45,22 @@ test('faultline toxiproxy --exit-with-stdin stops when its stdin ends', async ()
   const [code] = await exited;
   assert.equal(code, 0);
 });
+
+test('faultline toxiproxy --version prints the served Toxiproxy version like toxiproxy-server -version', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', devBin, 'toxiproxy', '--version'], { stdio: 'pipe' });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0);
+  assert.equal(out, 'toxiproxy-server version 2.12.0\n');
+});
+
+test('faultline toxiproxy --proxy-metrics serves /metrics', async () => {
+  const { child, url } = await startCommand(['--proxy-metrics']);
+  const res = await fetch(`${url}/metrics`);
+  assert.equal(res.status, 200);
+  await res.text();
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+});

@@ -21,6 +21,21 @@ after(async () => {
   await echo.close();
 });
 
+/** Waits up to `ms` for the client socket to close; true if it did. */
+async function closedWithin(c: { closed: Promise<unknown> }, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+  const result = await Promise.race([c.closed.then(() => true), timedOut]);
+  clearTimeout(timer);
+  return result;
+}
+
+/** A port nobody listens on (bound once by the OS, then released). */
+async function freePort(): Promise<number> {
+  const { default: getPort } = await import('get-port');
+  return getPort({ host: '127.0.0.1' });
+}
+
 async function withProxy(name: string, fn: (port: number) => Promise<void>): Promise<void> {
   const p = await control.createProxy(name, '127.0.0.1:0', `127.0.0.1:${echo.port}`);
   try {
@@ -63,12 +78,14 @@ test('a latency toxic added to an open connection applies at once, and keeps ord
     await c.waitFor(1);
     await control.addToxic('lat2', { name: 'up', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 100, jitter: 50 } });
     const start = performance.now();
-    for (let i = 0; i < 20; i++) {
+    c.socket.write('b');
+    await c.waitFor(2);
+    assert.ok(performance.now() - start >= 45, `first chunk after the add took ${performance.now() - start} ms`);
+    for (let i = 1; i < 20; i++) {
       c.socket.write(String.fromCharCode(98 + i));
       await sleep(2);
     }
     const got = await c.waitFor(21);
-    assert.ok(performance.now() - start >= 50);
     assert.equal(got.toString(), 'a' + Array.from({ length: 20 }, (_, i) => String.fromCharCode(98 + i)).join(''));
     c.destroy();
     await c.closed;
@@ -108,8 +125,25 @@ test('a timeout toxic with a time closes an idle connection after it', async () 
     await control.addToxic('to', { name: 't', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 150 } });
     const start = performance.now();
     const c = await connect(port);
-    await c.closed;
+    assert.equal(await closedWithin(c, 3000), true, 'the idle connection was never closed');
     assert.ok(performance.now() - start >= 140);
+  });
+});
+
+test('a timeout toxic restarts its timer on each chunk of its stream, and drops the data', async () => {
+  await withProxy('to2', async (port) => {
+    await control.addToxic('to2', { name: 't', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 300 } });
+    const c = await connect(port);
+    const start = performance.now();
+    // A write every 100 ms for 600 ms keeps it open past 300 ms (§5.2: FIN 300 ms after the last chunk).
+    for (let i = 0; i < 6; i++) {
+      c.socket.write('x');
+      await sleep(100);
+    }
+    assert.equal(c.socket.destroyed, false, 'closed while data kept arriving');
+    assert.equal(await closedWithin(c, 3000), true);
+    assert.ok(performance.now() - start >= 800, `closed after ${performance.now() - start} ms`);
+    assert.equal(c.received().length, 0, 'data passed a timeout toxic');
   });
 });
 
@@ -179,7 +213,7 @@ test('limit_data forwards at most the given bytes then closes', async () => {
     await control.addToxic('lim', { name: 'l', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 5 } });
     const c = await connect(port);
     c.socket.write('0123456789');
-    await c.closed;
+    assert.equal(await closedWithin(c, 3000), true, 'limit_data never closed the connection');
     assert.equal(c.received().toString(), '01234');
   });
 });
@@ -197,12 +231,20 @@ test('bandwidth paces data at rate KB/s (KB = 1000 bytes)', async () => {
   });
 });
 
-test('slicer delivers all bytes in order', async () => {
+test('slicer cuts each chunk into pieces of at most average_size + size_variation, delay µs apart, in order', async () => {
   await withProxy('sl', async (port) => {
-    await control.addToxic('sl', { name: 's', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 2, size_variation: 1, delay: 1000 } });
+    // 10 ms between pieces: each piece is its own TCP segment, so the client sees the cuts (§5.2 obs: 1,3,3,3,2,3,2,3).
+    await control.addToxic('sl', { name: 's', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 2, size_variation: 1, delay: 10_000 } });
     const c = await connect(port);
+    const pieces: number[] = [];
+    c.socket.on('data', (b: Buffer) => pieces.push(b.length));
+    const start = performance.now();
     c.socket.write('abcdefghijklmnopqrst');
     assert.equal((await c.waitFor(20)).toString(), 'abcdefghijklmnopqrst');
+    const elapsed = performance.now() - start;
+    assert.ok(pieces.length >= 7, `only ${pieces.length} pieces: ${pieces.join(',')}`);
+    assert.ok(Math.max(...pieces) <= 3, `a piece larger than 3 bytes: ${pieces.join(',')}`);
+    assert.ok(elapsed >= 60, `pieces not delayed: ${elapsed} ms`);
     c.destroy();
     await c.closed;
   });
@@ -214,8 +256,8 @@ test('slow_close delays the close by at least the given time', async () => {
     const c = await connect(port);
     const start = performance.now();
     c.socket.end();
-    await c.closed;
-    assert.ok(performance.now() - start >= 190);
+    assert.equal(await closedWithin(c, 3000), true);
+    assert.ok(performance.now() - start >= 190, `closed after ${performance.now() - start} ms`);
   });
 });
 
@@ -224,7 +266,63 @@ test('reset_peer present at accept resets the connection', async () => {
     await control.addToxic('rp', { name: 'r', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } });
     const c = await connect(port);
     c.socket.write('x');
+    assert.equal(await closedWithin(c, 3000), true, 'reset_peer never closed the connection');
     assert.equal(await c.closed, 'ECONNRESET');
+    assert.equal(c.received().length, 0, 'the chunk that triggered reset_peer was not dropped');
+  });
+});
+
+test('reset_peer does nothing until data arrives, then closes after its timeout', async () => {
+  await withProxy('rp2', async (port) => {
+    await control.addToxic('rp2', { name: 'r', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 200 } });
+    const c = await connect(port);
+    assert.equal(await closedWithin(c, 400), false, 'closed without data');
+    const start = performance.now();
+    c.socket.write('x');
+    assert.equal(await closedWithin(c, 3000), true);
+    assert.ok(performance.now() - start >= 190, `closed after ${performance.now() - start} ms`);
+  });
+});
+
+test('reset_peer added to an open connection closes it with a FIN, not a reset', async () => {
+  await withProxy('rp3', async (port) => {
+    const c = await connect(port);
+    c.socket.write('a');
+    await c.waitFor(1);
+    await control.addToxic('rp3', { name: 'r', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } });
+    c.socket.write('b');
+    assert.equal(await closedWithin(c, 3000), true, 'reset_peer never closed the connection');
+    assert.equal(await c.closed, null);
+    assert.equal(c.received().toString(), 'a');
+  });
+});
+
+test('latency with jitter keeps each delay within latency ± jitter', async () => {
+  await withProxy('jit', async (port) => {
+    await control.addToxic('jit', { name: 'j', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100, jitter: 50 } });
+    const c = await connect(port);
+    const rtts: number[] = [];
+    for (let i = 1; i <= 8; i++) {
+      const start = performance.now();
+      c.socket.write('p');
+      await c.waitFor(i);
+      rtts.push(performance.now() - start);
+    }
+    assert.ok(Math.min(...rtts) >= 45, `a delay below latency - jitter: ${rtts.map(Math.round).join(',')}`);
+    assert.ok(Math.max(...rtts) - Math.min(...rtts) > 5, `no jitter: ${rtts.map(Math.round).join(',')}`);
+    c.destroy();
+    await c.closed;
+  });
+});
+
+test('a noop toxic passes data unchanged', async () => {
+  await withProxy('noop', async (port) => {
+    await control.addToxic('noop', { name: 'n', type: 'noop', stream: 'downstream', toxicity: 1, attributes: {} });
+    const c = await connect(port);
+    c.socket.write('same');
+    assert.equal((await c.waitFor(4)).toString(), 'same');
+    c.destroy();
+    await c.closed;
   });
 });
 
@@ -235,14 +333,33 @@ test('ProxyControl wraps failures in ProxyError with the URL and status', async 
     assert.equal(e.code, 'FAULTLINE_PROXY');
     assert.equal(e.status, 409);
     assert.equal(e.apiUrl, `${server.url}/proxies`);
-    assert.match(e.message, /create proxy "err".*409.*proxy already exists/);
+    assert.equal(e.serverMessage, 'proxy already exists');
+    assert.equal(e.message, `Toxiproxy: create proxy "err" failed: POST ${server.url}/proxies → HTTP 409: proxy already exists`);
     return true;
   });
-  await assert.rejects(control.removeToxic('err', 'nope'), (e: unknown) => e instanceof ProxyError && e.status === 404);
+  await assert.rejects(control.removeToxic('err', 'nope'), (e: unknown) => e instanceof ProxyError && e.status === 404 && e.serverMessage === 'toxic not found');
+  await assert.rejects(control.removeToxic('nope', 'nope'), (e: unknown) => e instanceof ProxyError && e.serverMessage === 'proxy not found');
+  await assert.rejects(
+    control.addToxic('err', { name: 'x', type: 'down', stream: 'upstream', toxicity: 1, attributes: {} }),
+    (e: unknown) => e instanceof ProxyError && e.status === 400 && /→ HTTP 400: invalid toxic type$/.test(e.message),
+  );
+  // A text only the server knows: the OS error of a failed bind.
+  await assert.rejects(control.createProxy('taken', `127.0.0.1:${server.port}`, '127.0.0.1:1'), (e: unknown) => {
+    assert.ok(e instanceof ProxyError);
+    assert.equal(e.status, 500);
+    assert.equal(e.serverMessage, `listen tcp 127.0.0.1:${server.port}: bind: address already in use`);
+    return true;
+  });
   await control.deleteProxy('err');
   assert.equal(await control.version(), '2.12.0');
-  const dead = new ProxyControl('http://127.0.0.1:1');
-  await assert.rejects(dead.list(), (e: unknown) => e instanceof ProxyError && e.status === undefined);
+  const closedPort = await freePort();
+  const dead = new ProxyControl(`http://127.0.0.1:${closedPort}`);
+  await assert.rejects(dead.list(), (e: unknown) => {
+    assert.ok(e instanceof ProxyError);
+    assert.equal(e.status, undefined);
+    assert.match(e.message, new RegExp(`GET http://127\\.0\\.0\\.1:${closedPort}/proxies → unreachable: fetch failed \\(connect ECONNREFUSED`));
+    return true;
+  });
 });
 
 test('a slow reader pauses the sender instead of buffering everything in the proxy', async () => {
