@@ -14,10 +14,14 @@ export class Bitset {
   hash = 0;
   /** Number of members. */
   size = 0;
+  /** `memberHash(i)` for every possible member, computed once (the search's inner loop reads it). */
+  private readonly memberHashes: Int32Array;
 
   /** @param capacity - members are 0..capacity-1. */
   constructor(readonly capacity: number) {
     this.words = new Uint32Array(Math.max(1, Math.ceil(capacity / 32)));
+    this.memberHashes = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.memberHashes[i] = memberHash(i);
   }
 
   has(i: number): boolean {
@@ -27,20 +31,20 @@ export class Bitset {
   /** Adds `i` (which must not be a member). */
   set(i: number): void {
     this.words[i >>> 5] |= 1 << (i & 31);
-    this.hash ^= memberHash(i);
+    this.hash ^= this.memberHashes[i];
     this.size++;
   }
 
   /** Removes `i` (which must be a member). */
   clear(i: number): void {
     this.words[i >>> 5] &= ~(1 << (i & 31));
-    this.hash ^= memberHash(i);
+    this.hash ^= this.memberHashes[i];
     this.size--;
   }
 
   /** The hash the set would have with `i` added. */
   hashWith(i: number): number {
-    return this.hash ^ memberHash(i);
+    return this.hash ^ this.memberHashes[i];
   }
 
   /** Writes the words with `i` added into `target` from `offset` (for the cache's arena). */

@@ -6,6 +6,7 @@ import {type ModelName, modelByName} from './models/index.js';
 import {pairOperations} from './operations.js';
 import {compareKeys, type KeyHistory, partitionByKey} from './partition.js';
 import {KeySearch} from './search.js';
+import {type HistorySource, locateByIndex, locateInFile} from './locate.js';
 import type {AnyModel, CheckableEvent, CheckResult, KeyResult, Operation, Verdict} from './types.js';
 
 /**
@@ -47,6 +48,11 @@ export interface CheckOptions {
   maxCacheEntries?: number;
   /** Cap on approximate cache bytes over all keys searched at once. @default DEFAULT_MAX_CACHE_BYTES */
   maxCacheBytes?: number;
+  /**
+   * The file the events came from: errors then name `file:line:column`, and evidence names lines
+   * (and leaves out times when the file has no clock). @default none (events named by index)
+   */
+  source?: HistorySource;
 }
 
 /**
@@ -63,7 +69,8 @@ export interface CheckOptions {
  */
 export function checkHistory(events: readonly CheckableEvent[], options: CheckOptions = {}): CheckResult {
   const model = resolveModel(options.model);
-  return checkOperations(pairOperations(events, model), {...options, model});
+  const locate = options.source === undefined ? locateByIndex : locateInFile(options.source.file, options.source.positions);
+  return checkOperations(pairOperations(events, model, locate), {...options, model});
 }
 
 /** `checkHistory` for operations already paired (stage 1 done by the caller). */
@@ -83,15 +90,16 @@ export function checkOperations(operations: readonly Operation[], options: Check
     .map((part) => ({part, search: null as KeySearch | null, durationMs: 0, result: null as KeyResult | null}))
     .sort((a, b) => a.part.operations.length - b.part.operations.length || compareKeys(a.part.key, b.part.key));
 
+  const source = options.source;
   if (!Number.isFinite(timeLimitMs)) {
-    for (const job of jobs) runSlice(job, Infinity, model, budget);
+    for (const job of jobs) runSlice(job, Infinity, model, budget, source);
   } else {
     let active = jobs;
     while (active.length > 0 && performance.now() < deadlineMs) {
       for (const job of active) {
         const now = performance.now();
         if (now >= deadlineMs) break;
-        runSlice(job, Math.min(deadlineMs, now + TIME_SLICE_MS), model, budget);
+        runSlice(job, Math.min(deadlineMs, now + TIME_SLICE_MS), model, budget, source);
       }
       active = active.filter((job) => job.result === null);
     }
@@ -111,7 +119,7 @@ interface Job {
   result: KeyResult | null;
 }
 
-function runSlice(job: Job, untilMs: number, model: AnyModel, budget: CacheBudget): void {
+function runSlice(job: Job, untilMs: number, model: AnyModel, budget: CacheBudget, source: HistorySource | undefined): void {
   const begin = performance.now();
   job.search ??= new KeySearch(job.part.operations, model, budget);
   const status = job.search.run(untilMs);
@@ -121,7 +129,7 @@ function runSlice(job: Job, untilMs: number, model: AnyModel, budget: CacheBudge
   if (status === 'linearizable') {
     job.result = {...base, valid: true};
   } else if (status === 'not-linearizable') {
-    const evidence = buildEvidence(operations, job.search.deepestPoint!, model);
+    const evidence = buildEvidence(operations, job.search.deepestPoint!, model, source);
     job.result = {...base, valid: false, reason: evidence.sentence, evidence};
   } else if (status === 'out-of-cache') {
     job.result = {

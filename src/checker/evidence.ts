@@ -1,3 +1,4 @@
+import type {HistorySource} from './locate.js';
 import type {DeepestPoint} from './search.js';
 import type {AnyModel, Evidence, EvidenceOperation, Operation} from './types.js';
 
@@ -5,17 +6,22 @@ import type {AnyModel, Evidence, EvidenceOperation, Operation} from './types.js'
  * Stage 7: evidence for a non-linearizable sub-history, as data: the longest linearizable
  * prefix found, the state after it, the operations pending there (none could go next), the
  * operation whose completion the search could not get past, and one plain-English sentence.
+ *
+ * @param source - the file the history came from: the sentence then names its lines, and
+ *   leaves out times when the file has no clock. @default none (history event indexes, times in seconds)
  */
-export function buildEvidence(operations: readonly Operation[], deepest: DeepestPoint, model: AnyModel): Evidence {
+export function buildEvidence(operations: readonly Operation[], deepest: DeepestPoint, model: AnyModel, source?: HistorySource): Evidence {
   const show = (i: number): EvidenceOperation => evidenceOperation(operations[i], model);
   const stuck = operations[deepest.stuck];
   const stateText = model.describeState(deepest.state);
   const others = deepest.candidates.filter((i) => i !== deepest.stuck).length;
+  const timed = source?.timed ?? true;
+  const when = timed ? ` at ${formatSeconds(stuck.returnNs)}` : '';
+  const invoked = timed ? `, invoked at ${formatSeconds(stuck.callNs)}` : '';
+  const pending = others === 0 ? 'and it cannot take effect next' : `and neither it nor ${others === 1 ? 'the 1 other pending operation' : `the ${others} other pending operations`} can take effect next`;
   const sentence =
-    `${capitalize(describeWithKey(stuck, model))} at ${formatSeconds(stuck.returnNs)} (process ${stuck.process}, invoked at ${formatSeconds(stuck.callNs)}; ` +
-    `history events ${stuck.invokeIndex}–${stuck.completionIndex ?? '…'}), but no linearization allows it: ` +
-    `after the longest linearizable prefix (${deepest.prefix.length} of ${operations.length} operations) ${stateText}, ` +
-    `and neither it nor ${others === 1 ? 'the 1 other pending operation' : `the ${others} other pending operations`} can take effect next.`;
+    `${capitalize(describeWithKey(stuck, model))}${when} (process ${stuck.process}${invoked}; ${where(stuck, source)}), but no linearization allows it: ` +
+    `after the longest linearizable prefix (${deepest.prefix.length} of ${operations.length} operations) ${stateText}, ${pending}.`;
   return {
     prefix: deepest.prefix.map(show),
     stateAfterPrefix: stateText,
@@ -39,6 +45,13 @@ export function evidenceOperation(op: Operation, model: AnyModel): EvidenceOpera
     callNs: op.callNs,
     returnNs: Number.isFinite(op.returnNs) ? op.returnNs : null,
   };
+}
+
+/** `history events 4–5`, or `history.jsonl lines 5–6` when the file is known. */
+function where(op: Operation, source: HistorySource | undefined): string {
+  const line = (index: number | null): string => (index === null ? '…' : String(source?.positions[index]?.line ?? '?'));
+  if (source === undefined) return `history events ${op.invokeIndex}–${op.completionIndex ?? '…'}`;
+  return `${source.file} lines ${line(op.invokeIndex)}–${line(op.completionIndex)}`;
 }
 
 /** e.g. `on key k3, read returned 7`. */

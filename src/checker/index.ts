@@ -5,6 +5,10 @@
 export {checkHistory, checkOperations, merge, DEFAULT_MAX_CACHE_BYTES, DEFAULT_MAX_CACHE_ENTRIES, TIME_SLICE_MS} from './check.js';
 export type {CheckOptions} from './check.js';
 export {pairOperations} from './operations.js';
+export {checkFile, parseInitial} from './file.js';
+export type {CheckFileOptions, FileCheckResult} from './file.js';
+export {locateByIndex, locateInFile} from './locate.js';
+export type {HistorySource, SourcePosition} from './locate.js';
 export {partitionByKey} from './partition.js';
 export {buildEvidence, formatSeconds} from './evidence.js';
 export * from './models/index.js';

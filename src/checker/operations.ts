@@ -1,5 +1,6 @@
 import {HistoryFormatError} from '../errors/index.js';
-import type {AnyModel, CheckableEvent, Operation} from './types.js';
+import {locateByIndex} from './locate.js';
+import type {AnyModel, CheckableEvent, EventLocator, Operation} from './types.js';
 
 /**
  * Stage 1: pairs each invoke with the next completion of the same process, and lets the model
@@ -9,10 +10,12 @@ import type {AnyModel, CheckableEvent, Operation} from './types.js';
  *
  * Operation ids are dense, in invoke order, over the operations kept.
  *
- * @throws HistoryFormatError on a completion without an open invoke, a second invoke by a
- *   process with an operation open, or a completion whose `f` or `key` differs from its invoke.
+ * @param locate - names events in error messages (`file:line:column` for a file). @default `locateByIndex`
+ * @throws HistoryFormatError `<where>: …` on a completion without an open invoke, a second
+ *   invoke by a process with an operation open, a completion whose `f` or `key` differs from its
+ *   invoke or that comes before it in time, or a value the model cannot read.
  */
-export function pairOperations(events: readonly CheckableEvent[], model: AnyModel): Operation[] {
+export function pairOperations(events: readonly CheckableEvent[], model: AnyModel, locate: EventLocator = locateByIndex): Operation[] {
   const open = new Map<number, CheckableEvent>();
   const pairs: Array<{invoke: CheckableEvent; completion: CheckableEvent | null}> = [];
   const slotOf = new Map<number, number>();
@@ -21,7 +24,8 @@ export function pairOperations(events: readonly CheckableEvent[], model: AnyMode
       const previous = open.get(event.process);
       if (previous !== undefined) {
         throw new HistoryFormatError(
-          `history event ${event.index}: process ${event.process} invokes again while its operation from event ${previous.index} is still open`,
+          `${locate(event)}: process ${event.process} invokes ${event.f} while its ${previous.f} invoked at ${locate(previous)} is still open; ` +
+            `expected a completion (ok, fail or info) first — after info, a client continues as a new process`,
         );
       }
       open.set(event.process, event);
@@ -31,15 +35,15 @@ export function pairOperations(events: readonly CheckableEvent[], model: AnyMode
     }
     const invoke = open.get(event.process);
     if (invoke === undefined) {
-      throw new HistoryFormatError(`history event ${event.index}: ${event.type} by process ${event.process}, which has no open invoke`);
+      throw new HistoryFormatError(`${locate(event)}: ${event.type} ${event.f} by process ${event.process}, which has no open invoke; expected an invoke by that process first`);
     }
     if (invoke.f !== event.f || invoke.key !== event.key) {
       throw new HistoryFormatError(
-        `history event ${event.index}: ${event.type} ${event.f} on ${JSON.stringify(event.key)} completes event ${invoke.index}, a ${invoke.f} on ${JSON.stringify(invoke.key)}`,
+        `${locate(event)}: ${event.type} ${event.f} on ${JSON.stringify(event.key)} completes the ${invoke.f} on ${JSON.stringify(invoke.key)} invoked at ${locate(invoke)}; expected the same function and key`,
       );
     }
     if (event.time < invoke.time) {
-      throw new HistoryFormatError(`history event ${event.index}: completes at ${event.time} ns, before its invoke (event ${invoke.index}) at ${invoke.time} ns`);
+      throw new HistoryFormatError(`${locate(event)}: completes at ${event.time} ns, before its invoke at ${locate(invoke)} (${invoke.time} ns); expected a time at or after the invoke`);
     }
     pairs[slotOf.get(event.process)!].completion = event;
     open.delete(event.process);
@@ -47,7 +51,7 @@ export function pairOperations(events: readonly CheckableEvent[], model: AnyMode
 
   const operations: Operation[] = [];
   for (const {invoke, completion} of pairs) {
-    const parsed = model.parse(invoke, completion);
+    const parsed = model.parse(invoke, completion, locate);
     if (parsed === null) continue;
     operations.push({
       id: operations.length,

@@ -27,6 +27,12 @@ export interface CheckableEvent {
   time: Nanoseconds;
 }
 
+/**
+ * Names where an event is in its source, for error messages: `history.jsonl:12:1` when the
+ * history came from a file, `history event 12` otherwise (`locateByIndex`).
+ */
+export type EventLocator = (event: CheckableEvent) => string;
+
 /** How an operation completed, as far as the search is concerned. */
 export type OperationStatus = 'ok' | 'info' | 'fail';
 
@@ -81,10 +87,14 @@ export interface Model<S = unknown, I = unknown, O = unknown> {
    * model's input and output, or returns null when the operation certainly did not happen and
    * is dropped from the search (e.g. a `fail` in Jepsen semantics).
    *
-   * @throws HistoryFormatError when a value has the wrong shape.
+   * @param locate - names an event in error messages. @default `locateByIndex`
+   * @throws HistoryFormatError `<where>: expected …, got …` when a value has the wrong shape.
    */
-  parse(invoke: CheckableEvent, completion: CheckableEvent | null): {input: I; output: O; status: OperationStatus} | null;
-  /** Applies one operation to `state`. Pure. */
+  parse(invoke: CheckableEvent, completion: CheckableEvent | null, locate?: EventLocator): {input: I; output: O; status: OperationStatus} | null;
+  /**
+   * Applies one operation to `state`. Pure. The search reads the result before it calls `step`
+   * again, so a model may return one reused object (`reusableOutcome`).
+   */
   step(state: S, input: I, output: O): StepResult<S>;
   /** State equality, used on cache-bucket collisions. */
   equal(a: S, b: S): boolean;
@@ -95,6 +105,14 @@ export interface Model<S = unknown, I = unknown, O = unknown> {
    * 2015). @default by `key`.
    */
   partition?(operations: readonly Operation<I, O>[]): Operation<I, O>[][];
+  /**
+   * True when the operation changes no state in which it is legal: a read, a comparison that
+   * failed. The search then linearizes it as soon as it is legal and never tries it later (a
+   * partial-order reduction; see search.ts). Must be exact: an operation that may change the
+   * state somewhere (an `info` cas, a write) is not read-only. Optional; omitting it only costs
+   * speed. @default none (no operation is read-only)
+   */
+  readOnly?(input: I, output: O): boolean;
   /** One short phrase, e.g. `read returned 7`, `cas 3→4 (succeeded)`. */
   describeOperation(input: I, output: O): string;
   /** e.g. `the register held 9`. */

@@ -1,6 +1,7 @@
 import {HistoryFormatError} from '../../errors/index.js';
-import type {CheckableEvent, Model, OperationStatus, StepResult} from '../types.js';
-import {completionStatus, defineModel} from './define.js';
+import {locateByIndex} from '../locate.js';
+import type {CheckableEvent, EventLocator, Model, OperationStatus, StepResult} from '../types.js';
+import {completionStatus, defineModel, reusableOutcome} from './define.js';
 
 /** A register value: an integer, or null while the register is absent. */
 export type RegisterValue = number | null;
@@ -54,13 +55,15 @@ export function casRegister(options: CasRegisterOptions = {}): Model<RegisterVal
   const nilReadMatchesAny = options.nilReadMatchesAny ?? false;
   const compareFailed = (options.failedCas ?? 'did-not-happen') === 'compare-failed';
 
-  function parse(invoke: CheckableEvent, completion: CheckableEvent | null) {
+  const outcome = reusableOutcome<RegisterValue>(initial);
+
+  function parse(invoke: CheckableEvent, completion: CheckableEvent | null, locate: EventLocator = locateByIndex) {
     const status: OperationStatus = completionStatus(completion);
-    const at = `history event ${invoke.index}`;
+    const at = locate(invoke);
     switch (invoke.f) {
       case 'read': {
         if (status === 'fail') return null;
-        const output = status === 'ok' ? {known: true, ok: true, value: registerValue(completion!.value, `${at}'s completion`)} : READ_ANY;
+        const output = status === 'ok' ? {known: true, ok: true, value: registerValue(completion!.value, locate(completion!))} : READ_ANY;
         return {input: {f: 'read'} as RegisterInput, output, status};
       }
       case 'write': {
@@ -69,7 +72,7 @@ export function casRegister(options: CasRegisterOptions = {}): Model<RegisterVal
       }
       case 'cas': {
         const pair = invoke.value;
-        if (!Array.isArray(pair) || pair.length !== 2) throw new HistoryFormatError(`${at}: a cas value must be [from, to], got ${JSON.stringify(pair)}`);
+        if (!Array.isArray(pair) || pair.length !== 2) throw new HistoryFormatError(`${at}: expected a cas value [from, to], got ${JSON.stringify(pair)}`);
         const input: RegisterInput = {f: 'cas', from: registerValue(pair[0], at), to: registerValue(pair[1], at)};
         if (status === 'fail') {
           if (!compareFailed) return null;
@@ -78,19 +81,19 @@ export function casRegister(options: CasRegisterOptions = {}): Model<RegisterVal
         return {input, output: status === 'ok' ? {known: true, ok: true, value: null} : READ_ANY, status};
       }
       default:
-        throw new HistoryFormatError(`${at}: the cas-register model has no function ${JSON.stringify(invoke.f)} (read, write, cas)`);
+        throw new HistoryFormatError(`${at}: expected a function read, write or cas (the cas-register model), got ${JSON.stringify(invoke.f)}`);
     }
   }
 
   function step(state: RegisterValue, input: RegisterInput, output: RegisterOutput): StepResult<RegisterValue> {
     switch (input.f) {
       case 'read':
-        return {ok: !output.known || output.value === state || (nilReadMatchesAny && output.value === null), state};
+        return outcome(!output.known || output.value === state || (nilReadMatchesAny && output.value === null), state);
       case 'write':
-        return {ok: true, state: input.value};
+        return outcome(true, input.value);
       case 'cas':
-        if (state === input.from) return {ok: !output.known || output.ok, state: input.to};
-        return {ok: !output.known || !output.ok, state};
+        if (state === input.from) return outcome(!output.known || output.ok, input.to);
+        return outcome(!output.known || !output.ok, state);
     }
   }
 
@@ -99,6 +102,8 @@ export function casRegister(options: CasRegisterOptions = {}): Model<RegisterVal
     init: () => initial,
     parse,
     step,
+    // A read never changes the register; nor does a cas whose comparison is known to have failed.
+    readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output.known && !output.ok),
     describeOperation(input, output) {
       switch (input.f) {
         case 'read':
@@ -120,5 +125,23 @@ function show(value: RegisterValue): string {
 function registerValue(value: unknown, where: string): RegisterValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw new HistoryFormatError(`${where}: a register value must be an integer or null, got ${JSON.stringify(value)}`);
+  throw new HistoryFormatError(`${where}: expected a register value (an integer or null), got ${JSON.stringify(value)}`);
+}
+
+/**
+ * The read/write register (Knossos' `register`): `read` and `write` only; a `cas` is an error.
+ * Same options and semantics as `casRegister` otherwise.
+ */
+export function register(options: Omit<CasRegisterOptions, 'failedCas'> = {}): Model<RegisterValue, RegisterInput, RegisterOutput> {
+  const base = casRegister(options);
+  return {
+    ...base,
+    name: 'register',
+    parse(invoke, completion, locate = locateByIndex) {
+      if (invoke.f !== 'read' && invoke.f !== 'write') {
+        throw new HistoryFormatError(`${locate(invoke)}: expected a function read or write (the register model), got ${JSON.stringify(invoke.f)}`);
+      }
+      return base.parse(invoke, completion, locate);
+    },
+  };
 }

@@ -47,6 +47,20 @@ export function defineModel<S, I, O>(spec: ModelSpec<S, I, O>): Model<S, I, O> {
   };
 }
 
+/**
+ * A step result reused across calls, for one model instance: the search reads a result before
+ * it calls `step` again (see `Model.step`), so a deterministic model can fill and return the
+ * same object instead of allocating one per step in the search's inner loop.
+ */
+export function reusableOutcome<S>(initial: S): (ok: boolean, state: S) => StepResult<S> {
+  const result: {ok: boolean; state: S} = {ok: false, state: initial};
+  return (ok, state) => {
+    result.ok = ok;
+    result.state = state;
+    return result;
+  };
+}
+
 /** A deterministic step's result; models return this to keep the search on its fast path. */
 export function outcome<S>(ok: boolean, state: S): StepResult<S> {
   return {ok, state};

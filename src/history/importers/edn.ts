@@ -36,11 +36,23 @@ export class EdnSyntaxError extends Error {
 
 /** Reads every top-level value of `text`. @throws EdnSyntaxError */
 export function readEdnAll(text: string): EdnValue[] {
+  return readEdnAllLocated(text).values;
+}
+
+/**
+ * Every top-level value of `text`, with the character offset where each starts (`offsets`) and,
+ * for every vector, list or set read, the offsets of its items (`itemOffsets`), so that an
+ * importer can name the line and column of each event.
+ * @throws EdnSyntaxError
+ */
+export function readEdnAllLocated(text: string): {values: EdnValue[]; offsets: number[]; itemOffsets: WeakMap<EdnValue[], number[]>} {
   const reader = new Reader(text);
   const values: EdnValue[] = [];
+  const offsets: number[] = [];
   for (;;) {
     reader.skipSpace();
-    if (reader.atEnd()) return values;
+    if (reader.atEnd()) return {values, offsets, itemOffsets: reader.itemOffsets};
+    offsets.push(reader.offset);
     values.push(reader.value());
   }
 }
@@ -48,7 +60,7 @@ export function readEdnAll(text: string): EdnValue[] {
 /** Reads exactly one value from `text`. @throws EdnSyntaxError */
 export function readEdn(text: string): EdnValue {
   const values = readEdnAll(text);
-  if (values.length !== 1) throw new EdnSyntaxError(`expected one EDN value, found ${values.length}`, 0);
+  if (values.length !== 1) throw new EdnSyntaxError(`expected one EDN value, got ${values.length}`, 0);
   return values[0];
 }
 
@@ -59,11 +71,39 @@ export function mapKey(key: EdnValue): string {
   return JSON.stringify(key instanceof EdnSymbol ? key.name : key);
 }
 
-const DELIMITERS = new Set(['{', '}', '[', ']', '(', ')', '"', ';', ',']);
+/** Whether a character code ends a token: one of `{}[]()";,` or whitespace. */
+function isDelimiter(code: number): boolean {
+  switch (code) {
+    case 123: // {
+    case 125: // }
+    case 91: // [
+    case 93: // ]
+    case 40: // (
+    case 41: // )
+    case 34: // "
+    case 59: // ;
+    case 44: // ,
+    case 32:
+    case 9:
+    case 10:
+    case 13:
+    case 12:
+    case 11:
+      return true;
+    default:
+      return code > 127 && /\s/.test(String.fromCharCode(code));
+  }
+}
 
 class Reader {
   private pos = 0;
+  /** Offsets of the items of each sequence read. */
+  readonly itemOffsets = new WeakMap<EdnValue[], number[]>();
   constructor(private readonly text: string) {}
+
+  get offset(): number {
+    return this.pos;
+  }
 
   atEnd(): boolean {
     return this.pos >= this.text.length;
@@ -86,7 +126,7 @@ class Reader {
   value(): EdnValue {
     this.skipSpace();
     const text = this.text;
-    if (this.atEnd()) throw new EdnSyntaxError('unexpected end of input', this.pos);
+    if (this.atEnd()) throw new EdnSyntaxError('expected a value, got the end of the input', this.pos);
     const c = text[this.pos];
     if (c === '{') return this.map();
     if (c === '[' || c === '(') return this.sequence(c === '[' ? ']' : ')');
@@ -100,11 +140,11 @@ class Reader {
       return this.value();
     }
     if (c === '"') return this.string();
-    if (c === '}' || c === ']' || c === ')') throw new EdnSyntaxError(`unexpected ${c}`, this.pos);
+    if (c === '}' || c === ']' || c === ')') throw new EdnSyntaxError(`expected a value, got ${c}`, this.pos);
     const start = this.pos;
     const token = this.token();
     if (token.startsWith(':')) {
-      if (token.length === 1) throw new EdnSyntaxError('empty keyword', start);
+      if (token.length === 1) throw new EdnSyntaxError('expected a keyword name after :', start);
       return new Keyword(token.slice(1));
     }
     if (token === 'nil') return null;
@@ -118,8 +158,8 @@ class Reader {
   private token(): string {
     const text = this.text;
     const start = this.pos;
-    while (this.pos < text.length && !DELIMITERS.has(text[this.pos]) && !/\s/.test(text[this.pos])) this.pos++;
-    if (this.pos === start) throw new EdnSyntaxError(`unexpected ${JSON.stringify(text[start])}`, start);
+    while (this.pos < text.length && !isDelimiter(text.charCodeAt(this.pos))) this.pos++;
+    if (this.pos === start) throw new EdnSyntaxError(`expected a value, got ${JSON.stringify(text[start])}`, start);
     return text.slice(start, this.pos);
   }
 
@@ -129,12 +169,14 @@ class Reader {
     this.pos++;
     let out = '';
     while (this.pos < text.length) {
+      // Copy the run up to the next quote or backslash in one slice.
+      let end = this.pos;
+      while (end < text.length && text.charCodeAt(end) !== 34 && text.charCodeAt(end) !== 92) end++;
+      out += text.slice(this.pos, end);
+      this.pos = end;
+      if (end === text.length) break;
       const c = text[this.pos++];
       if (c === '"') return out;
-      if (c !== '\\') {
-        out += c;
-        continue;
-      }
       const e = text[this.pos++];
       if (e === 'n') out += '\n';
       else if (e === 't') out += '\t';
@@ -147,19 +189,23 @@ class Reader {
       } else if (e === '"' || e === '\\') out += e;
       else throw new EdnSyntaxError(`bad escape \\${e ?? ''}`, this.pos - 1);
     }
-    throw new EdnSyntaxError('unterminated string', start);
+    throw new EdnSyntaxError('expected a closing " for this string, got the end of the input', start);
   }
 
   private sequence(close: string): EdnValue[] {
+    const start = this.pos;
     this.pos++;
     const items: EdnValue[] = [];
+    const offsets: number[] = [];
     for (;;) {
       this.skipSpace();
-      if (this.atEnd()) throw new EdnSyntaxError(`missing ${close}`, this.pos);
+      if (this.atEnd()) throw new EdnSyntaxError(`expected ${close}, got the end of the input`, this.pos);
       if (this.text[this.pos] === close) {
         this.pos++;
+        this.itemOffsets.set(items, offsets);
         return items;
       }
+      offsets.push(this.pos);
       items.push(this.value());
     }
   }
@@ -167,7 +213,7 @@ class Reader {
   private map(): EdnMap {
     const start = this.pos;
     const items = this.sequence('}');
-    if (items.length % 2 !== 0) throw new EdnSyntaxError('a map needs an even number of forms', start);
+    if (items.length % 2 !== 0) throw new EdnSyntaxError('expected a map of key-value pairs, got an odd number of forms', start);
     const map: EdnMap = new Map();
     for (let i = 0; i < items.length; i += 2) map.set(mapKey(items[i]), items[i + 1]);
     return map;
@@ -186,15 +232,29 @@ export function ednToPlain(value: EdnValue): unknown {
   return value;
 }
 
-/** 1-based line and column of a character offset. */
+/** 1-based line and column of a character offset. O(length of text); use `LineIndex` for many. */
 export function lineColumn(text: string, offset: number): {line: number; column: number} {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      lineStart = i + 1;
-    }
+  return new LineIndex(text).at(offset);
+}
+
+/** Line starts of a text, for turning many character offsets into 1-based line and column. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
-  return {line, column: offset - lineStart + 1};
+
+  /** 1-based line and column of a 0-based character offset. O(log lines). */
+  at(offset: number): {line: number; column: number} {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return {line: lo + 1, column: offset - starts[lo] + 1};
+  }
 }

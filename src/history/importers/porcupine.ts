@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {casRegister} from '../../checker/models/cas-register.js';
 import {kvModel} from '../../checker/models/kv.js';
+import type {SourcePosition} from '../../checker/locate.js';
 import type {AnyModel, CheckableEvent} from '../../checker/types.js';
 import {HistoryFormatError} from '../../errors/index.js';
 import type {EventType, HistoryEvent, OpFunction} from '../types.js';
@@ -14,6 +15,11 @@ export interface ImportedHistory<E extends CheckableEvent = CheckableEvent> {
   /** Events with dense `index` from 0; `time` is the 1-based line number (the logs carry no clock), in nanoseconds. */
   events: E[];
   model: AnyModel;
+  /**
+   * Where each event starts in the text (indexed by `index`), for `locateInFile`, so that the
+   * checker's errors name `file:line:column`.
+   */
+  positions: SourcePosition[];
 }
 
 /** The single key under which etcd logs are imported (they test one register). */
@@ -45,30 +51,35 @@ export function readPorcupineEtcdLog(path: string): ImportedHistory<HistoryEvent
  */
 export function parsePorcupineEtcdLog(text: string, file: string): ImportedHistory<HistoryEvent> {
   const events: HistoryEvent[] = [];
+  const positions: SourcePosition[] = [];
   const openValue = new Map<number, unknown>();
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n].replace(/\r$/, '');
     if (line.trim() === '') continue;
-    const where = `${file}:${n + 1}`;
     const match = ETCD_LINE.exec(line);
-    if (match === null) throw new HistoryFormatError(`${where}: not a Jepsen log line "INFO  jepsen.util - <process> :<type> :<f> <value>": ${JSON.stringify(line.slice(0, 120))}`);
+    if (match === null) {
+      throw new HistoryFormatError(`${file}:${n + 1}:1: expected a Jepsen log line "INFO  jepsen.util - <process> :<type> :<f> <value>", got ${JSON.stringify(line.slice(0, 80))}`);
+    }
+    const valueColumn = match[4] === '' ? line.trimEnd().length + 1 : line.lastIndexOf(match[4]) + 1;
+    const where = `${file}:${n + 1}:${valueColumn}`;
     const process = Number(match[1]);
     const type = match[2] as EventType;
     const f = match[3] as OpFunction;
     let value = etcdValue(match[4], where);
     if (type === 'invoke') {
-      if (f === 'cas' && !(Array.isArray(value) && value.length === 2)) throw new HistoryFormatError(`${where}: a cas needs [from to], got ${JSON.stringify(match[4])}`);
-      if (f === 'write' && typeof value !== 'number') throw new HistoryFormatError(`${where}: a write needs an integer, got ${JSON.stringify(match[4])}`);
+      if (value === TIMED_OUT) throw new HistoryFormatError(`${where}: expected a value on an invoke, got :timed-out`);
+      if (f === 'cas' && !(Array.isArray(value) && value.length === 2)) throw new HistoryFormatError(`${where}: expected [from to] on a cas, got ${JSON.stringify(match[4])}`);
+      if (f === 'write' && typeof value !== 'number') throw new HistoryFormatError(`${where}: expected an integer on a write, got ${JSON.stringify(match[4])}`);
       openValue.set(process, value);
     } else {
-      if (value === TIMED_OUT) value = f === 'read' ? null : openValue.get(process) ?? null;
+      if (value === TIMED_OUT) value = f === 'read' ? null : (openValue.get(process) ?? null);
       openValue.delete(process);
     }
-    if (value === TIMED_OUT) throw new HistoryFormatError(`${where}: :timed-out on an invoke`);
+    positions.push({line: n + 1, column: 1});
     events.push({index: events.length, process, type, f, key: ETCD_KEY, value, time: n + 1});
   }
-  return {events, model: casRegister({failedCas: 'compare-failed'})};
+  return {events, model: casRegister({failedCas: 'compare-failed'}), positions};
 }
 
 const TIMED_OUT = Symbol('timed-out');
@@ -79,7 +90,7 @@ function etcdValue(text: string, where: string): unknown {
   if (/^-?\d+$/.test(text)) return Number(text);
   const pair = /^\[\s*(-?\d+|nil)\s+(-?\d+|nil)\s*\]$/.exec(text);
   if (pair !== null) return [pair[1] === 'nil' ? null : Number(pair[1]), pair[2] === 'nil' ? null : Number(pair[2])];
-  throw new HistoryFormatError(`${where}: unreadable value ${JSON.stringify(text)} (nil, an integer, [from to] or :timed-out)`);
+  throw new HistoryFormatError(`${where}: expected nil, an integer, [from to] or :timed-out, got ${JSON.stringify(text)}`);
 }
 
 /**
@@ -94,16 +105,18 @@ export function readPorcupineKvLog(path: string): ImportedHistory {
 /** Parses Porcupine kv text (see `readPorcupineKvLog`); the model is `kvModel()` (keys start as ""). */
 export function parsePorcupineKvLog(text: string, file: string): ImportedHistory {
   const events: CheckableEvent[] = [];
+  const positions: SourcePosition[] = [];
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n];
     if (line.trim() === '') continue;
-    const where = `${file}:${n + 1}`;
+    const column = line.length - line.trimStart().length + 1;
+    const where = `${file}:${n + 1}:${column}`;
     let map;
     try {
       map = readEdn(line);
     } catch (error) {
-      if (error instanceof EdnSyntaxError) throw new HistoryFormatError(`${where}:${error.offset + 1}: ${error.message}`);
+      if (error instanceof EdnSyntaxError) throw new HistoryFormatError(`${file}:${n + 1}:${error.offset + 1}: ${error.message}`);
       throw error;
     }
     if (!(map instanceof Map)) throw new HistoryFormatError(`${where}: expected an EDN map {:process … :type … :f … :key … :value …}`);
@@ -112,14 +125,15 @@ export function parsePorcupineKvLog(text: string, file: string): ImportedHistory
     const f = keywordName(map.get(':f'));
     const key = map.get(':key');
     const value = map.has(':value') ? map.get(':value') : null;
-    if (typeof process !== 'number' || !Number.isInteger(process)) throw new HistoryFormatError(`${where}: :process must be an integer`);
-    if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info') throw new HistoryFormatError(`${where}: :type must be :invoke, :ok, :fail or :info`);
-    if (f !== 'get' && f !== 'put' && f !== 'append') throw new HistoryFormatError(`${where}: :f must be :get, :put or :append`);
-    if (typeof key !== 'string') throw new HistoryFormatError(`${where}: :key must be a string`);
-    if (value !== null && typeof value !== 'string') throw new HistoryFormatError(`${where}: :value must be a string or nil`);
+    if (typeof process !== 'number' || !Number.isInteger(process)) throw new HistoryFormatError(`${where}: expected :process to be an integer`);
+    if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info') throw new HistoryFormatError(`${where}: expected :type to be :invoke, :ok, :fail or :info`);
+    if (f !== 'get' && f !== 'put' && f !== 'append') throw new HistoryFormatError(`${where}: expected :f to be :get, :put or :append`);
+    if (typeof key !== 'string') throw new HistoryFormatError(`${where}: expected :key to be a string`);
+    if (value !== null && typeof value !== 'string') throw new HistoryFormatError(`${where}: expected :value to be a string or nil`);
+    positions.push({line: n + 1, column});
     events.push({index: events.length, process, type, f, key, value, time: n + 1});
   }
-  return {events, model: kvModel()};
+  return {events, model: kvModel(), positions};
 }
 
 function keywordName(value: unknown): string | undefined {

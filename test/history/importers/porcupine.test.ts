@@ -40,11 +40,11 @@ test('an etcd :fail :cas means the comparison failed, so it is illegal when the 
 test('a malformed etcd line is an error naming the file and line', () => {
   assert.throws(
     () => parsePorcupineEtcdLog('INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - zero :ok :read 3\n', 'data/etcd_009.log'),
-    (error: unknown) => error instanceof HistoryFormatError && error.message.startsWith('data/etcd_009.log:2: '),
+    (error: unknown) => error instanceof HistoryFormatError && error.message.startsWith('data/etcd_009.log:2:1: expected a Jepsen log line'),
   );
   assert.throws(
     () => parsePorcupineEtcdLog('INFO  jepsen.util - 0\t:invoke\t:cas\t[1 2 3]\n', 'x.log'),
-    (error: unknown) => error instanceof HistoryFormatError && error.message.startsWith('x.log:1: '),
+    (error: unknown) => error instanceof HistoryFormatError && error.message.startsWith('x.log:1:36: expected nil, an integer, [from to]'),
   );
 });
 
@@ -70,7 +70,7 @@ test('a malformed kv line is an error naming the file and line', () => {
   );
   assert.throws(
     () => parsePorcupineKvLog('{:process 0, :type :invoke, :f :delete, :key "1", :value nil}', 'c.txt'),
-    (error: unknown) => error instanceof HistoryFormatError && /c\.txt:1: :f must be/.test(error.message),
+    (error: unknown) => error instanceof HistoryFormatError && /c\.txt:1:1: expected :f to be/.test(error.message),
   );
 });
 
