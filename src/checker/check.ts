@@ -73,8 +73,37 @@ export function checkHistory(events: readonly CheckableEvent[], options: CheckOp
   return checkOperations(pairOperations(events, model, locate), {...options, model});
 }
 
+/**
+ * `checkHistory` that yields to the event loop between time slices, so that signals, timers and
+ * I/O go on while a long check runs. Aborting `signal` stops the search at the next slice: keys
+ * not settled by then are `'unknown'` ("interrupted").
+ * @throws HistoryFormatError as `checkHistory`.
+ */
+export async function checkHistoryAsync(events: readonly CheckableEvent[], options: CheckOptions & {signal?: AbortSignal} = {}): Promise<CheckResult> {
+  const model = resolveModel(options.model);
+  const locate = options.source === undefined ? locateByIndex : locateInFile(options.source.file, options.source.positions);
+  const steps = schedule(pairOperations(events, model, locate), {...options, model}, true);
+  for (;;) {
+    const next = steps.next(options.signal?.aborted ?? false);
+    if (next.done) return next.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /** `checkHistory` for operations already paired (stage 1 done by the caller). */
 export function checkOperations(operations: readonly Operation[], options: CheckOptions = {}): CheckResult {
+  const steps = schedule(operations, options, false);
+  for (;;) {
+    const next = steps.next(false);
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The scheduler behind both entry points: yields after each slice (when `sliced` or a time
+ * limit is set); the value sent back says whether to stop (interrupted).
+ */
+function* schedule(operations: readonly Operation[], options: CheckOptions, sliced: boolean): Generator<void, CheckResult, boolean> {
   const startMs = performance.now();
   const model = resolveModel(options.model);
   const timeLimitMs = options.timeLimitMs ?? Infinity;
@@ -91,22 +120,24 @@ export function checkOperations(operations: readonly Operation[], options: Check
     .sort((a, b) => a.part.operations.length - b.part.operations.length || compareKeys(a.part.key, b.part.key));
 
   const source = options.source;
-  if (!Number.isFinite(timeLimitMs)) {
+  let interrupted = false;
+  if (!Number.isFinite(timeLimitMs) && !sliced) {
     for (const job of jobs) runSlice(job, Infinity, model, budget, source);
   } else {
     let active = jobs;
-    while (active.length > 0 && performance.now() < deadlineMs) {
+    while (active.length > 0 && performance.now() < deadlineMs && !interrupted) {
       for (const job of active) {
         const now = performance.now();
         if (now >= deadlineMs) break;
         runSlice(job, Math.min(deadlineMs, now + TIME_SLICE_MS), model, budget, source);
+        if ((interrupted = yield)) break;
       }
       active = active.filter((job) => job.result === null);
     }
   }
 
   for (const job of jobs) {
-    if (job.result === null) job.result = timedOut(job, timeLimitMs);
+    if (job.result === null) job.result = interrupted ? stopped(job) : timedOut(job, timeLimitMs);
   }
   const keys = jobs.map((job) => job.result!).sort((a, b) => compareKeys(a.key, b.key));
   return merge(keys, operations.length, performance.now() - startMs);
@@ -141,6 +172,11 @@ function runSlice(job: Job, untilMs: number, model: AnyModel, budget: CacheBudge
     };
   }
   if (job.result !== null) job.search = null;
+}
+
+function stopped(job: Job): KeyResult {
+  const {key, operations} = job.part;
+  return {key, valid: 'unknown', operationCount: operations.length, durationMs: job.durationMs, reason: `interrupted before key ${key} was settled`};
 }
 
 function timedOut(job: Job, timeLimitMs: number): KeyResult {

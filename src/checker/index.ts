@@ -2,7 +2,7 @@
  * faultline's linearizability checker (DESIGN.md "Checker"): Wing & Gong (1993) search with
  * Lowe's (2017) memoization, per key (Horn & Kroening 2015), as Porcupine does it.
  */
-export {checkHistory, checkOperations, merge, DEFAULT_MAX_CACHE_BYTES, DEFAULT_MAX_CACHE_ENTRIES, TIME_SLICE_MS} from './check.js';
+export {checkHistory, checkHistoryAsync, checkOperations, merge, DEFAULT_MAX_CACHE_BYTES, DEFAULT_MAX_CACHE_ENTRIES, TIME_SLICE_MS} from './check.js';
 export type {CheckOptions} from './check.js';
 export {pairOperations} from './operations.js';
 export {checkFile, parseInitial} from './file.js';

@@ -16,7 +16,14 @@ export abstract class FaultlineCommand extends Command {
     }
     // oclif's own parse errors (bad flags, missing args) are bad input.
     if (error instanceof Errors.CLIError && error.oclif?.exit !== undefined) {
-      process.stderr.write(`${chalk.red('error')} ${error.message.split('\n')[0]}\n`);
+      // oclif's parse errors span several lines ("Parsing --seed \n\tExpected an integer …\nSee more help with --help"): make them one.
+      const line = error.message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('See more help'))
+        .join(' ')
+        .replace(/^Parsing (--\S+) Expected/, '$1: expected');
+      process.stderr.write(`${chalk.red('error')} ${line} (see --help)\n`);
       return this.exit(error.oclif.exit === 1 || error.oclif.exit === undefined ? ExitCode.badInput : error.oclif.exit);
     }
     process.stderr.write(`${chalk.red('error')} faultline failed: ${error.message}\n`);

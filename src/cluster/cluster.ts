@@ -21,6 +21,8 @@ export interface ClusterNode {
   command: readonly [string, ...string[]];
   logFile: string;
   process: NodeProcess | null;
+  /** Set when the harness itself kills the current process, so its exit is not reported as a crash. */
+  killedByHarness: boolean;
 }
 
 /** An exit the harness did not cause (a crash): reported in results. */
@@ -55,7 +57,7 @@ export class Cluster {
     mkdirSync(path.join(runDir, 'nodes'), {recursive: true});
     for (const launch of launches) {
       mkdirSync(launch.dataDir, {recursive: true});
-      this.nodes.set(launch.id, {launch, command: commandFor(launch), logFile: path.join(runDir, 'nodes', `${launch.id}.log`), process: null});
+      this.nodes.set(launch.id, {launch, command: commandFor(launch), logFile: path.join(runDir, 'nodes', `${launch.id}.log`), process: null, killedByHarness: false});
     }
   }
 
@@ -94,8 +96,10 @@ export class Cluster {
     } as unknown as {stdin: 'pipe'}) as NodeProcess;
     closeSync(fd);
     node.process = track(child);
+    node.killedByHarness = false;
     void child.then((result) => {
-      if (node.process !== child || this.stopping || result.isTerminated) return;
+      // execa's isTerminated is true for a signal from anyone; only the harness's own kills are expected.
+      if (node.process !== child || this.stopping || node.killedByHarness) return;
       const exit = {node: id, exitCode: result.exitCode ?? null, signal: result.signal ?? null, logFile: node.logFile};
       this.unexpectedExits.push(exit);
       this.onUnexpectedExit(exit);
@@ -106,8 +110,14 @@ export class Cluster {
   async kill(id: NodeId): Promise<void> {
     const child = this.node(id).process;
     if (!child || !this.isRunning(id)) return;
+    this.node(id).killedByHarness = true;
     child.kill('SIGKILL');
     await child;
+  }
+
+  /** Sends SIGCONT to every running node, so that none stays paused (SIGSTOP) after the run's faults. */
+  resumeAll(): void {
+    for (const id of this.ids) if (this.isRunning(id)) this.node(id).process!.kill('SIGCONT');
   }
 
   /** Stops every node: SIGTERM, then SIGKILL after the grace period. */

@@ -5,8 +5,9 @@ import {FaultlineCommand} from '../cli/base.js';
 import {progressDisplay} from '../cli/progress.js';
 import {killAllChildren} from '../cluster/index.js';
 import {loadPlan} from '../plan/index.js';
+import {ExitCode} from '../errors/index.js';
 import {verdictWord, type RunResults} from '../report/index.js';
-import {checkExternalToxiproxy, makeRunDir, runPlan} from '../runner/index.js';
+import {checkExternalToxiproxy, makeRunDir, runPlan, type RunStatus} from '../runner/index.js';
 
 /** `faultline run PLAN`: the main job. */
 export default class Run extends FaultlineCommand {
@@ -19,7 +20,8 @@ nodes/*.log, results.json, report.html, junit.xml, summary.md).
 
 Exit codes: 0 every check passed; 1 a check failed; 2 bad input (plan, flags); 3 inconclusive (the checker gave \
 up, the cluster never became ready, or the run was interrupted). Ctrl-C stops the run cleanly and checks what was \
-recorded; a second Ctrl-C kills everything at once.`;
+recorded; Ctrl-C during the check stops it (keys not settled are unknown); one more Ctrl-C kills every process at \
+once (exit 3). history.jsonl keeps every event recorded, whatever happens.`;
 
   static override examples = [
     {description: 'A 10-second smoke test: 3 Raft nodes, one partition.', command: '<%= config.bin %> <%= command.id %> plans/raft-smoke.yaml'},
@@ -62,23 +64,41 @@ recorded; a second Ctrl-C kills everything at once.`;
     const log = (line: string) => progress?.log(chalk.dim(`[${new Date().toISOString().slice(11, 23)}] ${line}`));
     log(`run ${plan.name} (seed ${plan.seed}) → ${runDir}`);
 
+    // A closed stdout or stderr (e.g. `| head`) must not end the run: its files are what matter.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
     const interrupt = new AbortController();
+    const stopCheck = new AbortController();
+    let phase: RunStatus['phase'] = 'starting';
     let interrupts = 0;
     const onSignal = (sig: NodeJS.Signals) => {
       interrupts++;
-      if (interrupts === 1) {
-        process.stderr.write(`\n${sig}: stopping the run cleanly (again to kill everything now)\n`);
+      if (interrupts === 1 && phase === 'checking') {
+        process.stderr.write(`\n${sig}: stopping the check; unsettled keys will be unknown (again to exit now)\n`);
         interrupt.abort();
+        stopCheck.abort();
+      } else if (interrupts === 1) {
+        process.stderr.write(`\n${sig}: stopping the run cleanly, then checking what was recorded (again to stop everything now)\n`);
+        interrupt.abort();
+      } else if (interrupts === 2 && phase === 'checking') {
+        stopCheck.abort();
       } else {
         killAllChildren();
-        process.exit(130);
+        process.stderr.write(`${sig}: killed every process of the run; its history.jsonl holds what was recorded\n`);
+        process.exit(ExitCode.inconclusive);
       }
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     let results: RunResults;
     try {
-      results = await runPlan({plan, planFile: args.plan, runDir, signal: interrupt.signal, log, onStatus: (s) => progress?.update(s)});
+      results = await runPlan({plan, planFile: args.plan, runDir, signal: interrupt.signal,
+        checkSignal: stopCheck.signal,
+        log,
+        onStatus: (s) => {
+          phase = s.phase;
+          progress?.update(s);
+        },
+      });
     } finally {
       progress?.stop();
       process.off('SIGINT', onSignal);

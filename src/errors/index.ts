@@ -57,3 +57,10 @@ export class ClusterError extends FaultlineError {
     super(message, 'FAULTLINE_CLUSTER', ExitCode.inconclusive);
   }
 }
+
+/** The user interrupted a run (SIGINT/SIGTERM) before anything could be checked. Exit 3. */
+export class InterruptedError extends FaultlineError {
+  constructor(message: string) {
+    super(message, 'FAULTLINE_INTERRUPTED', ExitCode.inconclusive);
+  }
+}

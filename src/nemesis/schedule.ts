@@ -5,7 +5,7 @@ import type {KillStep, NemesisStep, PartitionStep} from '../plan/index.js';
 import type {Rng} from '../rng/index.js';
 import type {NemesisEvent} from './events.js';
 import type {LinkCutter} from './links.js';
-import {cutLinks, describeComponents, halves, isolate, type Components} from './shapes.js';
+import {cutLinks, describeComponents, halves, isolate, randomHalves, type Components} from './shapes.js';
 
 /** What the nemesis acts on. */
 export interface NemesisContext {
@@ -18,6 +18,11 @@ export interface NemesisContext {
   signal: AbortSignal;
   /** Logs a line for the person watching the run. */
   log: (line: string) => void;
+  /**
+   * Called when a step fails (e.g. the Toxiproxy server stopped answering): the step is abandoned,
+   * the others go on, and the run reports the failure.
+   */
+  onError: (step: number, error: Error) => void;
 }
 
 /** Resolves a partition step's shape to groups; `isolate-leader` asks the cluster who leads now. */
@@ -25,7 +30,9 @@ async function components(step: PartitionStep, ctx: NemesisContext): Promise<Com
   const ids = ctx.cluster.ids;
   switch (step.shape) {
     case 'halves':
-      return halves(ids, ctx.rng);
+      return halves(ids);
+    case 'random-halves':
+      return randomHalves(ids, ctx.rng);
     case 'isolate':
       return isolate(ids, step.node ?? ctx.rng.pick(ids));
     case 'isolate-leader': {
@@ -64,7 +71,8 @@ async function killTarget(step: KillStep, ctx: NemesisContext): Promise<NodeId |
 async function runKill(step: KillStep, index: number, ctx: NemesisContext): Promise<void> {
   const node = await killTarget(step, ctx);
   if (!node) {
-    ctx.record({time: ctx.clock.now(), type: 'skip', step: index, fault: 'kill', description: `kill ${step.target} skipped: no such running node`});
+    const why = step.target === 'leader' ? 'no node reports itself leader' : step.target === 'random' ? 'no node is running' : `${step.target} is not running`;
+    ctx.record({time: ctx.clock.now(), type: 'skip', step: index, fault: 'kill', description: `kill ${step.target} skipped: ${why}`});
     return;
   }
   await ctx.cluster.kill(node);
@@ -88,8 +96,12 @@ export async function runSchedule(steps: readonly NemesisStep[], ctx: NemesisCon
       const elapsedMs = (ctx.clock.now() - start) / 1e6;
       await sleep(step.at - elapsedMs, ctx.signal);
       if (ctx.signal.aborted) return;
-      if (step.fault === 'partition') await runPartition(step, index, ctx);
-      else await runKill(step, index, ctx);
+      try {
+        if (step.fault === 'partition') await runPartition(step, index, ctx);
+        else await runKill(step, index, ctx);
+      } catch (error) {
+        ctx.onError(index, error instanceof Error ? error : new Error(String(error)));
+      }
     }),
   );
 }

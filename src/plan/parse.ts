@@ -59,10 +59,10 @@ export function parsePlan(text: string, file: string): Plan {
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new PlanError(`${where(e.pos[0])}: ${first}`);
+    throw new PlanError(`${where(e.pos[0])}: ${yamlErrorText(e.code, e.message, text, e.pos[0])}`);
   }
-  const raw = doc.toJS() ?? {};
+  if (doc.contents === null) throw new PlanError(`${file}: the plan is empty; see docs/plans.md (a plan of \`{}\` runs every default)`);
+  const raw = doc.toJS();
   const result = planSchema.safeParse(raw, {reportInput: true});
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -81,7 +81,35 @@ export function parsePlan(text: string, file: string): Plan {
   }
   const plan = result.data;
   checkNodeIds(plan, doc, where);
-  return {...plan, name: plan.name ?? path.basename(file).replace(/\.ya?ml$/, ''), seed: plan.seed ?? randomSeed()};
+  checkStepTimes(plan, doc, where);
+  return {...plan, name: plan.name ?? nameFromFile(file), seed: plan.seed ?? randomSeed()};
+}
+
+/** A plan name from its file name, kept to the characters `name` allows (it becomes a folder name). */
+function nameFromFile(file: string): string {
+  return path.basename(file).replace(/\.ya?ml$/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'plan';
+}
+
+/** One line for a YAML syntax error: the library's message without its position suffix, in plan terms. */
+function yamlErrorText(code: string, message: string, text: string, offset: number): string {
+  if (code === 'DUPLICATE_KEY') {
+    const key = /^[^:\n]*/.exec(text.slice(offset))?.[0].trim();
+    return `duplicate key${key ? ` "${key}"` : ''}: each field may appear once`;
+  }
+  if (code === 'MULTIPLE_DOCS') return 'a plan is one YAML document, but this file has another after "---"';
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Every nemesis step must start within the workload, which is when faults run. */
+function checkStepTimes(plan: ParsedPlan, doc: Document, where: (offset: number) => string): void {
+  plan.nemesis.forEach((step, i) => {
+    if (step.at >= plan.workload.duration) {
+      const pos = locate(doc, ['nemesis', i, 'at']);
+      throw new PlanError(
+        `${pos ? where(pos[0]) : ''}: nemesis.${i}.at: ${formatDuration(step.at)} is not before the end of the workload (workload.duration is ${formatDuration(plan.workload.duration)})`,
+      );
+    }
+  });
 }
 
 /** Node ids named in nemesis steps must exist in the cluster. */
@@ -98,7 +126,7 @@ function checkNodeIds(plan: ParsedPlan, doc: Document, where: (offset: number) =
     for (const [parts, id] of named) {
       if (!known(id)) {
         const pos = locate(doc, parts);
-        throw new PlanError(`${pos ? where(pos[0]) : ''}: ${parts.join('.')}: node ${id} does not exist (cluster.nodes is ${n})`);
+        throw new PlanError(`${pos ? where(pos[0]) : '(plan)'}: ${parts.join('.')}: node ${id} does not exist (cluster.nodes is ${n})`);
       }
     }
   });

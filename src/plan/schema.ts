@@ -1,49 +1,74 @@
 import {z} from 'zod';
-import {parseDuration} from './duration.js';
+import {formatDuration, parseDuration} from './duration.js';
 
 /**
  * The plan schema (docs/plans.md). Durations are strings with a unit (`200ms`, `5s`, `2m`) and are
  * turned into milliseconds here; every object is strict, so an unknown field is an error.
  */
 
-const duration = z
-  .string({error: 'expected a duration like 5s or 200ms'})
-  .transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === null) {
-      ctx.addIssue({code: 'custom', message: `expected a duration like 5s or 200ms, got "${text}"`});
-      return z.NEVER;
-    }
-    return ms;
-  });
+/** The longest duration a plan may give anywhere: timers beyond it would overflow. */
+export const MAX_DURATION_MS = 24 * 3_600_000;
+
+/** A duration with a unit (`200ms`, `5s`, `1.5s`, `2m`, `1h`), in milliseconds, within [minMs, 24h]. */
+const durationAtLeast = (minMs: number) =>
+  z
+    .string({error: 'expected a duration like 5s or 200ms'})
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null) {
+        ctx.addIssue({code: 'custom', message: `expected a duration like 5s or 200ms, got "${text}"`});
+        return z.NEVER;
+      }
+      if (ms < minMs || ms > MAX_DURATION_MS) {
+        ctx.addIssue({code: 'custom', message: `expected a duration from ${formatDuration(minMs)} to 24h, got "${text}"`});
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const duration = durationAtLeast(0);
 
 const nodeId = z.string().regex(/^n[1-9]$/, 'expected a node id n1 … n7');
 
 /** Built-in systems that `cluster.system` may name. */
-export const SYSTEMS = ['raft'] as const;
+export const SYSTEMS = ['raft', 'paxos'] as const;
 /** Seeded bugs per system: off unless a plan's `cluster.bugs` names them. */
-export const BUGS = ['stale-read'] as const;
+export const BUGS_BY_SYSTEM = {
+  raft: ['stale-read'],
+  paxos: ['acceptor-forgets', 'no-promise-check', 'no-dedup'],
+} as const satisfies Record<(typeof SYSTEMS)[number], readonly string[]>;
+/** Every seeded bug of every system (`cluster.bugs` is then checked against the plan's system). */
+export const BUGS = ['stale-read', 'acceptor-forgets', 'no-promise-check', 'no-dedup'] as const;
 
-const cluster = z.strictObject({
-  system: z.enum(SYSTEMS).default('raft'),
-  nodes: z
-    .number()
-    .int()
-    .refine((n) => n % 2 === 1 && n >= 3 && n <= 7, 'expected an odd number of nodes from 3 to 7')
-    .default(3),
-  bugs: z.array(z.enum(BUGS)).default([]),
-  /** How long to wait for a leader after start, and after each restart. */
-  readyTimeout: duration.default(20_000),
-});
+const cluster = z
+  .strictObject({
+    system: z.enum(SYSTEMS).default('raft'),
+    nodes: z
+      .number()
+      .int()
+      .refine((n) => n % 2 === 1 && n >= 3 && n <= 7, 'expected an odd number of nodes from 3 to 7')
+      .default(3),
+    bugs: z.array(z.enum(BUGS)).default([]),
+    /** How long to wait for a leader after start, and after each restart. */
+    readyTimeout: durationAtLeast(1000).default(20_000),
+  })
+  .superRefine((c, ctx) => {
+    const known: readonly string[] = BUGS_BY_SYSTEM[c.system];
+    c.bugs.forEach((bug, i) => {
+      if (!known.includes(bug)) {
+        ctx.addIssue({code: 'custom', path: ['bugs', i], message: `${bug} is not a seeded bug of ${c.system}; ${c.system} has: ${known.join(', ')}`});
+      }
+    });
+  });
 
 const workload = z.strictObject({
   clients: z.number().int().min(1).max(100).default(5),
   keys: z.number().int().min(1).max(1000).default(3),
-  duration: duration.default(10_000),
+  duration: durationAtLeast(1000).default(10_000),
   /** Target rate in operations per second across all clients; 0 means as fast as the system answers. */
   rate: z.number().min(0).max(100_000).default(100),
   /** Per-operation timeout: past it the operation completes as `info`. */
-  timeout: duration.default(1000),
+  timeout: durationAtLeast(10).default(1000),
   mix: z
     .strictObject({read: z.number().min(0).default(2), write: z.number().min(0).default(1), cas: z.number().min(0).default(1)})
     .refine((m) => m.read + m.write + m.cas > 0, 'expected at least one weight above 0')
@@ -52,7 +77,7 @@ const workload = z.strictObject({
 
 /** Partition cut styles: `drop` blackholes bytes (timeout toxic 0), `reset` disables the proxies. */
 export const CUT_MODES = ['drop', 'reset'] as const;
-export const PARTITION_SHAPES = ['halves', 'isolate-leader', 'isolate', 'groups'] as const;
+export const PARTITION_SHAPES = ['halves', 'random-halves', 'isolate-leader', 'isolate', 'groups'] as const;
 
 const partitionStep = z
   .strictObject({
@@ -109,7 +134,7 @@ export const planSchema = z.strictObject({
     .strictObject({
       model: z.enum(['cas-register']).default('cas-register'),
       /** Checker time budget; past it the verdict is "unknown". */
-      timeLimit: duration.default(60_000),
+      timeLimit: durationAtLeast(100).default(60_000),
     })
     .default({model: 'cas-register', timeLimit: 60_000}),
   proxy: z

@@ -44,13 +44,15 @@ export interface ResultsInput {
   problems: string[];
   /** An interrupted run whose checks pass is "unknown", not valid: its history is incomplete. */
   interrupted: boolean;
+  /** The harness could not carry out the plan (a fault or the heal failed): a pass is "unknown" too. */
+  harnessFailed?: boolean;
 }
 
 /** Builds results.json's object from a finished (or interrupted) run. Pure. */
 export function buildResults(input: ResultsInput): RunResults {
   const {plan} = input;
   let valid = mergeVerdicts(input.checks.map((c) => c.result.valid));
-  if (input.interrupted && valid === true) valid = 'unknown';
+  if ((input.interrupted || input.harnessFailed) && valid === true) valid = 'unknown';
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     plan: {name: plan.name, seed: plan.seed, system: plan.cluster.system, nodes: plan.cluster.nodes, clients: plan.workload.clients, bugs: [...plan.cluster.bugs], file: input.planFile},
@@ -64,6 +66,11 @@ export function buildResults(input: ResultsInput): RunResults {
     stats: operationStats(input.events, input.workloadMs),
     nemesis: input.nemesis,
     problems: input.problems,
-    replay: `faultline run ${input.planFile} --seed ${plan.seed}`,
+    replay: `faultline run ${shellQuote(input.planFile)} --seed ${plan.seed}`,
   };
+}
+
+/** Quotes a word for a POSIX shell when it holds anything but plain path characters. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }

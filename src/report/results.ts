@@ -43,7 +43,11 @@ export interface RunResults {
   workloadStartMs: number;
   /** Length of the workload phase, ms. Operations invoked after it are the final reads. */
   workloadMs: number;
-  /** false over "unknown" over true, across every check and run problem. */
+  /**
+   * false over "unknown" over true, across every check. A run whose checks pass but that was
+   * interrupted, or whose harness could not carry out the plan, is "unknown". A node that crashed
+   * is listed in `problems` without changing the verdict.
+   */
   valid: Verdict;
   /** The process exit code this run maps to: 0, 1, 2 or 3. */
   exitCode: number;

@@ -2,8 +2,9 @@ import {setMaxListeners} from 'node:events';
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import getPort from 'get-port';
-import {checkHistory} from '../checker/index.js';
+import {checkHistoryAsync} from '../checker/index.js';
 import {builtinCommand, clientProxyName, Cluster, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch} from '../cluster/index.js';
+import {InterruptedError} from '../errors/index.js';
 import {JsonlWriter, RunClock, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent} from '../nemesis/index.js';
 import {formatPlan, type Plan} from '../plan/index.js';
@@ -27,6 +28,11 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Progress lines for the person watching. */
   log: (line: string) => void;
+  /**
+   * Aborting stops the check itself: keys not settled yet become "unknown". The command aborts it
+   * on a Ctrl-C that arrives while the history is being checked.
+   */
+  checkSignal?: AbortSignal;
   /** Called about every STATUS_INTERVAL_MS with counts and active faults, for a live status line. */
   onStatus?: (status: RunStatus) => void;
 }
@@ -61,6 +67,13 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     status.nemesis(e);
   };
   const problems: string[] = [];
+  /** Set when the harness could not carry out the plan (a fault or the final heal failed): a pass is then "unknown". */
+  let harnessFailed = false;
+  const harnessFailure = (line: string) => {
+    harnessFailed = true;
+    problems.push(line);
+    log(line);
+  };
   const rng = Rng.seeded(plan.seed);
   const nemesisRng = rng.fork();
   const workloadRng = rng.fork();
@@ -121,7 +134,9 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       log(line);
     });
     cluster.startAll();
-    const leader = await cluster.waitForLeader(plan.cluster.readyTimeout, signal);
+    const leader = await cluster.waitForLeader(plan.cluster.readyTimeout, signal).catch((error: unknown) => {
+      throw signal.aborted ? new InterruptedError('interrupted before the cluster was ready; nothing was recorded') : error;
+    });
     log(`${ids.length} ${plan.cluster.system} nodes up; leader ${leader}`);
 
     // 3. Workload and nemesis, together.
@@ -140,7 +155,8 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     status.enter('workload', workloadStartNs / 1e6);
     const endNs = workloadStartNs + plan.workload.duration * 1e6;
     log(`workload: ${plan.workload.clients} clients, ${plan.workload.keys} keys, ${plan.workload.duration / 1000} s, ${plan.nemesis.length} nemesis steps`);
-    const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log});
+    const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log,
+      onError: (step, error) => harnessFailure(`nemesis step ${step} failed: ${error.message}`)});
     await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, signal)));
     workloadEndNs = clock.now();
     status.enter('final', workloadEndNs / 1e6);
@@ -150,8 +166,13 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
 
     // 4. Final phase: heal everything, restart dead nodes, quiesce, read every key once more.
     record({time: clock.now(), type: 'start', step: -1, fault: 'heal', description: 'heal all: reset proxies, restart stopped nodes'});
-    await proxies.healAll();
+    try {
+      await proxies.healAll();
+    } catch (error) {
+      harnessFailure(`the final heal failed: ${(error as Error).message}`);
+    }
     links_.forget();
+    cluster.resumeAll();
     for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
     record({time: clock.now(), type: 'stop', step: -1, fault: 'heal', description: 'healed'});
     if (!signal.aborted) {
@@ -168,6 +189,9 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   } finally {
     if (statusTimer) clearInterval(statusTimer);
     if (signal.aborted) problems.push('the run was interrupted (SIGINT/SIGTERM); the history holds what was recorded until then');
+    const proxyExit = toxiproxy?.exitedEarly();
+    if (proxyExit) harnessFailure(`the embedded Toxiproxy server exited during the run (${proxyExit}); see ${path.join(runDir, 'toxiproxy.log')}`);
+    cluster?.resumeAll();
     await cluster?.stopAll();
     // On a shared server, leave nothing behind (also after a failure or Ctrl-C).
     for (const failure of (await proxies?.removeAll()) ?? []) {
@@ -181,7 +205,8 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
 
   options.onStatus?.({...status.snapshot(clock.now() / 1e6), phase: 'checking'});
   log(`checking ${recorder.events.length} history events`);
-  const check = checkHistory(recorder.events, {model: plan.check.model, timeLimitMs: plan.check.timeLimit});
+  const check = await checkHistoryAsync(recorder.events, {model: plan.check.model, timeLimitMs: plan.check.timeLimit, signal: options.checkSignal});
+  if (options.checkSignal?.aborted) problems.push('the check was interrupted (SIGINT/SIGTERM); unsettled keys are unknown');
   const results = buildResults({
     plan,
     planFile: options.planFile,
@@ -194,6 +219,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     nemesis: nemesisEvents,
     problems,
     interrupted: signal.aborted,
+    harnessFailed,
   });
   await writeReports(runDir, results, recorder.events);
   return results;

@@ -13,6 +13,8 @@ const TOXIPROXY_START_TIMEOUT_MS = 15_000;
 /** The embedded Toxiproxy server running as a child process (`faultline toxiproxy`). */
 export interface ToxiproxyProcess {
   url: string;
+  /** How the server ended if it exited before `stop()` (e.g. `SIGKILL`, `code 1`), else null. */
+  exitedEarly(): string | null;
   stop(): Promise<void>;
 }
 
@@ -42,7 +44,13 @@ export async function startToxiproxy(logFile: string): Promise<ToxiproxyProcess>
     if (child.exitCode !== null) throw new ClusterError(`embedded Toxiproxy server exited with code ${child.exitCode}; see ${logFile}`);
     try {
       const res = await fetch(`${url}/version`);
-      if (res.ok) return {url, stop: () => stopChild(child)};
+      if (res.ok) {
+        return {
+          url,
+          exitedEarly: () => (child.signalCode !== null ? child.signalCode : child.exitCode !== null ? `code ${child.exitCode}` : null),
+          stop: () => stopChild(child),
+        };
+      }
     } catch {
       // not listening yet
     }

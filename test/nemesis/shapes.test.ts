@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {nodeIds, peerLinks, peerProxyName} from '../../src/cluster/topology.js';
-import {cutLinks, describeComponents, halves, isolate, LinkCutter, type LinkProxies} from '../../src/nemesis/index.js';
+import {bridge, cutLinks, describeComponents, halves, isolate, LinkCutter, majoritiesRing, oneWay, randomHalves, type LinkProxies} from '../../src/nemesis/index.js';
 import {Rng} from '../../src/rng/index.js';
 
 describe('partition shapes', () => {
@@ -10,15 +10,43 @@ describe('partition shapes', () => {
     assert.equal(peerLinks(nodeIds(5)).length, 20);
   });
 
-  test('halves of five nodes are two and three nodes covering the cluster', () => {
-    const [a, b] = halves(nodeIds(5), Rng.seeded(1));
+  test('halves cut the node list in order, the smaller half first', () => {
+    assert.deepEqual(halves(nodeIds(5)), [['n1', 'n2'], ['n3', 'n4', 'n5']]);
+  });
+
+  test('random halves of five nodes are two and three nodes covering the cluster', () => {
+    const [a, b] = randomHalves(nodeIds(5), Rng.seeded(1));
     assert.equal(a.length, 2);
     assert.equal(b.length, 3);
     assert.deepEqual([...a, ...b].sort(), nodeIds(5));
   });
 
-  test('the same seed gives the same halves', () => {
-    assert.deepEqual(halves(nodeIds(7), Rng.seeded(42)), halves(nodeIds(7), Rng.seeded(42)));
+  test('the same seed gives the same random halves, and some seed gives other halves', () => {
+    assert.deepEqual(randomHalves(nodeIds(7), Rng.seeded(42)), randomHalves(nodeIds(7), Rng.seeded(42)));
+    const seen = new Set(Array.from({length: 20}, (_, i) => JSON.stringify(randomHalves(nodeIds(5), Rng.seeded(i)))));
+    assert.ok(seen.size > 1);
+  });
+
+  test('a bridge node hears both halves, which cannot hear each other', () => {
+    const {links, description} = bridge(nodeIds(5), Rng.seeded(3));
+    const [left, centre, right] = description.replace('bridge ', '').split(' | ').map((g) => g.split(' '));
+    assert.equal(centre.length, 1);
+    assert.equal(links.length, 2 * left.length * right.length);
+    assert.ok(links.every((l) => l.from !== centre[0] && l.to !== centre[0]));
+  });
+
+  test('in a majorities ring every node hears a majority and no two hear the same one', () => {
+    for (const n of [3, 5, 7]) {
+      const ids = nodeIds(n);
+      const {links} = majoritiesRing(ids, Rng.seeded(n));
+      const heard = ids.map((to) => ids.filter((from) => !links.some((l) => l.from === from && l.to === to)).sort().join(' '));
+      for (const h of heard) assert.equal(h.split(' ').length, Math.floor(n / 2) + 1, `n=${n}: ${h}`);
+      assert.equal(new Set(heard).size, n, `n=${n}: ${heard.join(', ')}`);
+    }
+  });
+
+  test('a one-way cut blocks one direction only', () => {
+    assert.deepEqual(oneWay(['n1'], ['n2', 'n3']).map(peerProxyName), ['n1-n2', 'n1-n3']);
   });
 
   test('isolating a node cuts exactly its links in both directions', () => {

@@ -30,8 +30,9 @@ describe('plan parsing', () => {
   });
 
   test('durations become milliseconds', () => {
-    const plan = parsePlan('workload:\n  duration: 1.5s\n  timeout: 250ms\nnemesis:\n  - {fault: kill, at: 2m, for: 1s, target: n2}\n', 'p.yaml');
-    assert.equal(plan.workload.duration, 1500);
+    const plan = parsePlan('workload:\n  duration: 2.5m\n  timeout: 250ms\nnemesis:\n  - {fault: kill, at: 2m, for: 1.5s, target: n2}\n', 'p.yaml');
+    assert.equal(plan.workload.duration, 150_000);
+    assert.equal(plan.nemesis[0].for, 1500);
     assert.equal(plan.workload.timeout, 250);
     assert.equal(plan.nemesis[0].at, 120_000);
   });
@@ -76,6 +77,26 @@ describe('plan parsing', () => {
     const message = planError('cluster:\n  nodes: 3\n bad: [\n');
     assert.match(message, /^plans\/x\.yaml:\d+:\d+: /);
     assert.equal(message.includes('\n'), false);
+  });
+
+  test('durations are bounded: at least 1s for the workload, at most 24h anywhere', () => {
+    assert.equal(planError('workload:\n  duration: 0s\n'), 'plans/x.yaml:2:13: workload.duration: expected a duration from 1s to 24h, got "0s"');
+    assert.equal(planError('final:\n  quiesce: 25h\n'), 'plans/x.yaml:2:12: final.quiesce: expected a duration from 0ms to 24h, got "25h"');
+  });
+
+  test('a nemesis step that starts after the workload ends is rejected', () => {
+    const text = ['workload: {duration: 5s}', 'nemesis:', '  - {fault: kill, at: 6s, for: 1s}', ''].join('\n');
+    assert.equal(planError(text), 'plans/x.yaml:3:23: nemesis.0.at: 6s is not before the end of the workload (workload.duration is 5s)');
+  });
+
+  test('an empty file, a duplicate key and a second document are named plainly', () => {
+    assert.match(planError(''), /^plans\/x\.yaml: the plan is empty/);
+    assert.equal(planError('seed: 1\nseed: 2\n'), 'plans/x.yaml:2:1: duplicate key "seed": each field may appear once');
+    assert.equal(planError('seed: 1\n---\nseed: 2\n'), 'plans/x.yaml:2:1: a plan is one YAML document, but this file has another after "---"');
+  });
+
+  test('a plan named by its file gets a name safe for a folder', () => {
+    assert.equal(parsePlan('{}', 'plans/x <img> & "q".yaml').name, 'x-img-q');
   });
 
   test('a missing file is a PlanError naming it', async () => {
