@@ -114,7 +114,8 @@ function* schedule(operations: readonly Operation[], options: CheckOptions, slic
     entries: 0,
     bytes: 0,
   };
-  const parts = partitionByKey(operations, model);
+  // Stage 2 and the model's pruning of operations that cannot change a key's verdict.
+  const parts = partitionByKey(operations, model).map((part) => (model.prune ? {...part, operations: model.prune(part.operations)} : part));
   const jobs: Job[] = parts
     .map((part) => ({part, search: null as KeySearch | null, durationMs: 0, result: null as KeyResult | null}))
     .sort((a, b) => a.part.operations.length - b.part.operations.length || compareKeys(a.part.key, b.part.key));

@@ -113,6 +113,12 @@ export interface Model<S = unknown, I = unknown, O = unknown> {
    * speed. @default none (no operation is read-only)
    */
   readOnly?(input: I, output: O): boolean;
+  /**
+   * Drops operations of one key's sub-history that cannot change its verdict, before the search:
+   * e.g. `info` operations whose effect no completed operation can observe. Must be sound: the
+   * sub-history is linearizable iff the pruned one is. Optional; omitting it only costs speed.
+   */
+  prune?(operations: readonly Operation<I, O>[]): Operation<I, O>[];
   /** One short phrase, e.g. `read returned 7`, `cas 3→4 (succeeded)`. */
   describeOperation(input: I, output: O): string;
   /** e.g. `the register held 9`. */

@@ -42,6 +42,8 @@ export interface UnexpectedExit {
 export class Cluster {
   readonly nodes = new Map<NodeId, ClusterNode>();
   readonly unexpectedExits: UnexpectedExit[] = [];
+  /** Nodes stopped with SIGSTOP and not yet resumed. */
+  private readonly paused = new Set<NodeId>();
   private stopping = false;
 
   /**
@@ -115,9 +117,37 @@ export class Cluster {
     await child;
   }
 
+  /** SIGTERMs a node (SIGKILL after the grace period) and waits until it has exited. */
+  async stop(id: NodeId): Promise<void> {
+    const node = this.node(id);
+    if (!node.process || !this.isRunning(id)) return;
+    node.killedByHarness = true;
+    this.resume(id);
+    await stopChild(node.process);
+  }
+
+  /** Freezes a running node with SIGSTOP (it keeps its sockets but answers nothing). */
+  pause(id: NodeId): void {
+    if (!this.isRunning(id)) return;
+    this.node(id).process!.kill('SIGSTOP');
+    this.paused.add(id);
+  }
+
+  /** Resumes a paused node with SIGCONT. */
+  resume(id: NodeId): void {
+    if (this.isRunning(id)) this.node(id).process!.kill('SIGCONT');
+    this.paused.delete(id);
+  }
+
+  /** True while the node is paused by `pause`. */
+  isPaused(id: NodeId): boolean {
+    return this.paused.has(id);
+  }
+
   /** Sends SIGCONT to every running node, so that none stays paused (SIGSTOP) after the run's faults. */
   resumeAll(): void {
     for (const id of this.ids) if (this.isRunning(id)) this.node(id).process!.kill('SIGCONT');
+    this.paused.clear();
   }
 
   /** Stops every node: SIGTERM, then SIGKILL after the grace period. */

@@ -1,3 +1,4 @@
 export * from './duration.js';
 export * from './schema.js';
+export * from './nemesis-schema.js';
 export * from './parse.js';

@@ -100,10 +100,28 @@ function yamlErrorText(code: string, message: string, text: string, offset: numb
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** Every nemesis step must start within the workload, which is when faults run. */
+/**
+ * Every nemesis step must start within the workload, which is when faults run; `after` and
+ * `same-as` must name an earlier step, and names must be unique.
+ */
 function checkStepTimes(plan: ParsedPlan, doc: Document, where: (offset: number) => string): void {
+  const at = (parts: PathPart[]) => {
+    const pos = locate(doc, parts);
+    return pos ? where(pos[0]) : '(plan)';
+  };
+  const names = new Map<string, number>();
   plan.nemesis.forEach((step, i) => {
-    if (step.at >= plan.workload.duration) {
+    for (const field of ['after', 'same-as'] as const) {
+      const ref = field in step ? (step as Record<string, unknown>)[field] : undefined;
+      if (typeof ref === 'string' && !names.has(ref)) {
+        throw new PlanError(`${at(['nemesis', i, field])}: nemesis.${i}.${field}: no earlier step is named ${ref}${names.size ? ` (named so far: ${[...names.keys()].join(', ')})` : ''}`);
+      }
+    }
+    if (step.name !== undefined) {
+      if (names.has(step.name)) throw new PlanError(`${at(['nemesis', i, 'name'])}: nemesis.${i}.name: ${step.name} is already the name of nemesis.${names.get(step.name)}`);
+      names.set(step.name, i);
+    }
+    if (step.after === undefined && step.at >= plan.workload.duration) {
       const pos = locate(doc, ['nemesis', i, 'at']);
       throw new PlanError(
         `${pos ? where(pos[0]) : ''}: nemesis.${i}.at: ${formatDuration(step.at)} is not before the end of the workload (workload.duration is ${formatDuration(plan.workload.duration)})`,
@@ -112,16 +130,29 @@ function checkStepTimes(plan: ParsedPlan, doc: Document, where: (offset: number)
   });
 }
 
-/** Node ids named in nemesis steps must exist in the cluster. */
+/** Node ids named in nemesis steps (targets, groups, links) must exist in the cluster. */
 function checkNodeIds(plan: ParsedPlan, doc: Document, where: (offset: number) => string): void {
   const n = plan.cluster.nodes;
   const known = (id: string) => Number(id.slice(1)) <= n;
   plan.nemesis.forEach((step, i) => {
     const named: Array<[PathPart[], string]> = [];
-    if (step.fault === 'kill' && /^n\d$/.test(step.target)) named.push([['nemesis', i, 'target'], step.target]);
+    const targetIds = (field: string, value: unknown) => {
+      if (typeof value === 'string' && /^n\d$/.test(value)) named.push([['nemesis', i, field], value]);
+      if (Array.isArray(value)) value.forEach((id, k) => named.push([['nemesis', i, field, k], id as string]));
+    };
+    if ('target' in step) targetIds('target', step.target);
     if (step.fault === 'partition') {
+      targetIds('to', step.to);
       if (step.node) named.push([['nemesis', i, 'node'], step.node]);
       step.groups?.forEach((g, gi) => g.forEach((id, k) => named.push([['nemesis', i, 'groups', gi, k], id])));
+    }
+    if ('links' in step) {
+      if (Array.isArray(step.links)) step.links.forEach((l, k) => l.split('-').forEach((id) => named.push([['nemesis', i, 'links', k], id])));
+      else if (typeof step.links === 'object') {
+        const of = step.links.of;
+        if (typeof of === 'string' && /^n\d$/.test(of)) named.push([['nemesis', i, 'links', 'of'], of]);
+        if (Array.isArray(of)) of.forEach((id, k) => named.push([['nemesis', i, 'links', 'of', k], id]));
+      }
     }
     for (const [parts, id] of named) {
       if (!known(id)) {
@@ -146,6 +177,9 @@ export async function loadPlan(file: string): Promise<Plan> {
   return parsePlan(text, file);
 }
 
+/** Nemesis step fields that hold durations (ms inside, text in plan.yaml). */
+const DURATION_FIELDS = new Set(['at', 'for', 'every', 'every-jitter', 'jitter', 'wait-timeout', 'latency', 'delay', 'timeout', 'flap']);
+
 /** The resolved plan as YAML (defaults filled, seed written, durations as text), for plan.yaml in the run directory. */
 export function formatPlan(plan: Plan): string {
   const d = formatDuration;
@@ -155,7 +189,7 @@ export function formatPlan(plan: Plan): string {
     seed: plan.seed,
     cluster: {...plan.cluster, readyTimeout: d(plan.cluster.readyTimeout)},
     workload: {...plan.workload, duration: d(plan.workload.duration), timeout: d(plan.workload.timeout)},
-    nemesis: plan.nemesis.map((s) => ({...s, at: d(s.at), for: d(s.for)})),
+    nemesis: plan.nemesis.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, DURATION_FIELDS.has(k) && typeof v === 'number' ? d(v) : v]))),
     final: {quiesce: d(plan.final.quiesce)},
     check: {...plan.check, timeLimit: d(plan.check.timeLimit)},
     ...(plan.proxy.url ? {proxy: plan.proxy} : {}),

@@ -1,34 +1,13 @@
 import {z} from 'zod';
-import {formatDuration, parseDuration} from './duration.js';
+import {duration, durationAtLeast, MAX_DURATION_MS, nodeId} from './fields.js';
+import {nemesisStep} from './nemesis-schema.js';
+
+export {MAX_DURATION_MS};
 
 /**
  * The plan schema (docs/plans.md). Durations are strings with a unit (`200ms`, `5s`, `2m`) and are
  * turned into milliseconds here; every object is strict, so an unknown field is an error.
  */
-
-/** The longest duration a plan may give anywhere: timers beyond it would overflow. */
-export const MAX_DURATION_MS = 24 * 3_600_000;
-
-/** A duration with a unit (`200ms`, `5s`, `1.5s`, `2m`, `1h`), in milliseconds, within [minMs, 24h]. */
-const durationAtLeast = (minMs: number) =>
-  z
-    .string({error: 'expected a duration like 5s or 200ms'})
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === null) {
-        ctx.addIssue({code: 'custom', message: `expected a duration like 5s or 200ms, got "${text}"`});
-        return z.NEVER;
-      }
-      if (ms < minMs || ms > MAX_DURATION_MS) {
-        ctx.addIssue({code: 'custom', message: `expected a duration from ${formatDuration(minMs)} to 24h, got "${text}"`});
-        return z.NEVER;
-      }
-      return ms;
-    });
-
-const duration = durationAtLeast(0);
-
-const nodeId = z.string().regex(/^n[1-9]$/, 'expected a node id n1 … n7');
 
 /** Built-in systems that `cluster.system` may name. */
 export const SYSTEMS = ['raft', 'paxos'] as const;
@@ -75,55 +54,13 @@ const workload = z.strictObject({
     .default({read: 2, write: 1, cas: 1}),
 });
 
-/** Partition cut styles: `drop` blackholes bytes (timeout toxic 0), `reset` disables the proxies. */
-export const CUT_MODES = ['drop', 'reset'] as const;
-export const PARTITION_SHAPES = ['halves', 'random-halves', 'isolate-leader', 'isolate', 'groups'] as const;
-
-const partitionStep = z
-  .strictObject({
-    fault: z.literal('partition'),
-    at: duration,
-    for: duration,
-    shape: z.enum(PARTITION_SHAPES),
-    mode: z.enum(CUT_MODES).default('drop'),
-    /** With `shape: groups`: disjoint groups covering the nodes to split apart. */
-    groups: z.array(z.array(nodeId).min(1)).min(2).optional(),
-    /** With `shape: isolate`: the node to cut off (default: a random one). */
-    node: nodeId.optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.shape === 'groups' && !s.groups) ctx.addIssue({code: 'custom', path: ['groups'], message: 'required with shape: groups'});
-    if (s.shape !== 'groups' && s.groups) ctx.addIssue({code: 'custom', path: ['groups'], message: 'only allowed with shape: groups'});
-    if (s.shape !== 'isolate' && s.node) ctx.addIssue({code: 'custom', path: ['node'], message: 'only allowed with shape: isolate'});
-    if (s.groups) {
-      const seen = new Set<string>();
-      for (const id of s.groups.flat()) {
-        if (seen.has(id)) ctx.addIssue({code: 'custom', path: ['groups'], message: `node ${id} is in two groups`});
-        seen.add(id);
-      }
-    }
-  });
-
-const killStep = z.strictObject({
-  fault: z.literal('kill'),
-  at: duration,
-  /** How long the node stays down before it is restarted. */
-  for: duration,
-  /** `leader`, `random` or a node id. */
-  target: z.union([z.enum(['leader', 'random']), nodeId]).default('random'),
-});
-
-const step = z.discriminatedUnion('fault', [partitionStep, killStep], {
-  error: (issue) => (issue.code === 'invalid_union' ? 'expected fault: partition or kill' : undefined),
-});
-
 export const planSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, dot, dash or underscore').optional(),
   description: z.string().optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   cluster: cluster.default({system: 'raft', nodes: 3, bugs: [], readyTimeout: 20_000}),
   workload: workload.default({clients: 5, keys: 3, duration: 10_000, rate: 100, timeout: 1000, mix: {read: 2, write: 1, cas: 1}}),
-  nemesis: z.array(step).default([]),
+  nemesis: z.array(nemesisStep).default([]),
   final: z
     .strictObject({
       /** Wait after the final heal before the final reads. */
@@ -149,6 +86,3 @@ export const planSchema = z.strictObject({
 export type PlanInput = z.input<typeof planSchema>;
 /** A validated plan with defaults filled; durations in milliseconds. `seed` may still be absent. */
 export type ParsedPlan = z.output<typeof planSchema>;
-export type NemesisStep = ParsedPlan['nemesis'][number];
-export type PartitionStep = Extract<NemesisStep, {fault: 'partition'}>;
-export type KillStep = Extract<NemesisStep, {fault: 'kill'}>;

@@ -6,7 +6,7 @@ import {checkHistoryAsync} from '../checker/index.js';
 import {builtinCommand, clientProxyName, Cluster, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch} from '../cluster/index.js';
 import {InterruptedError} from '../errors/index.js';
 import {JsonlWriter, RunClock, sleep, type HistoryEvent} from '../history/index.js';
-import {LinkCutter, runSchedule, type NemesisEvent} from '../nemesis/index.js';
+import {LinkCutter, runSchedule, type NemesisEvent, type PinnedOccurrence} from '../nemesis/index.js';
 import {formatPlan, type Plan} from '../plan/index.js';
 import {newRunPrefix, ProxyControl, RunProxies} from '../proxy/index.js';
 import {buildResults, explainResult, writeReports, type RunResults} from '../report/index.js';
@@ -33,6 +33,8 @@ export interface RunOptions {
    * on a Ctrl-C that arrives while the history is being checked.
    */
   checkSignal?: AbortSignal;
+  /** Replay: nemesis occurrences act on what a previous run's nemesis.jsonl says they acted on. */
+  pinned?: ReadonlyMap<string, PinnedOccurrence>;
   /** Called about every STATUS_INTERVAL_MS with counts and active faults, for a live status line. */
   onStatus?: (status: RunStatus) => void;
 }
@@ -155,7 +157,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     status.enter('workload', workloadStartNs / 1e6);
     const endNs = workloadStartNs + plan.workload.duration * 1e6;
     log(`workload: ${plan.workload.clients} clients, ${plan.workload.keys} keys, ${plan.workload.duration / 1000} s, ${plan.nemesis.length} nemesis steps`);
-    const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log,
+    const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log, proxies, pinned: options.pinned,
       onError: (step, error) => harnessFailure(`nemesis step ${step} failed: ${error.message}`)});
     await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, signal)));
     workloadEndNs = clock.now();

@@ -31,7 +31,8 @@ test('evidence names the longest linearizable prefix, the state there and the st
 test('evidence operations of info operations have a null return time', () => {
   const events = history([
     {process: 0, f: 'write', value: 2, type: 'info', call: 0, ret: 1},
-    {process: 1, f: 'read', read: 5, call: 2, ret: 3},
+    {process: 2, f: 'read', read: 2, call: 2, ret: 3},
+    {process: 1, f: 'read', read: 5, call: 4, ret: 5},
   ]);
   const evidence = checkHistory(events).keys[0].evidence!;
   const info = [...evidence.prefix, ...evidence.candidates].find((op) => op.status === 'info');

@@ -70,7 +70,7 @@ describe('plan parsing', () => {
   });
 
   test('an unknown fault is named', () => {
-    assert.match(planError('nemesis:\n  - fault: meteor\n    at: 1s\n'), /^plans\/x\.yaml:2:\d+: nemesis\.0\.fault: expected fault: partition or kill$/);
+    assert.match(planError('nemesis:\n  - fault: meteor\n    at: 1s\n'), /^plans\/x\.yaml:2:\d+: nemesis\.0\.fault: expected fault: partition, kill, stop, pause, restart, latency, bandwidth, slicer, reset-peer, limit-data$/);
   });
 
   test('YAML syntax errors carry a position and no stack', () => {
@@ -97,6 +97,46 @@ describe('plan parsing', () => {
 
   test('a plan named by its file gets a name safe for a folder', () => {
     assert.equal(parsePlan('{}', 'plans/x <img> & "q".yaml').name, 'x-img-q');
+  });
+
+  test('every fault of the catalogue parses, with its schedule', () => {
+    const plan = parsePlan(
+      [
+        'cluster: {nodes: 5}',
+        'workload: {duration: 30s}',
+        'nemesis:',
+        '  - {name: cut, fault: partition, shape: isolate, target: leader, at: 1s, for: 2s}',
+        '  - {fault: kill, same-as: cut, after: cut, for: 1s}',
+        '  - {fault: pause, target: followers, at: 3s, for: 1s, every: 5s, every-jitter: 1s, repeat: 3, wait-for: leader}',
+        '  - {fault: latency, links: {of: leader}, latency: 100ms, jitter: 10ms, at: 4s, for: 2s}',
+        '  - {fault: bandwidth, links: client, rate: 50, at: 5s, for: 1s}',
+        '  - {fault: slicer, links: [n1-n2], average-size: 16, size-variation: 4, delay: 1ms, at: 6s, for: 1s}',
+        '  - {fault: reset-peer, at: 7s, for: 1s}',
+        '  - {fault: limit-data, bytes: 100, stream: upstream, at: 8s, for: 1s}',
+        '  - {fault: partition, shape: majorities-ring, flap: 200ms, at: 9s, for: 2s}',
+        '  - {fault: partition, shape: one-way, target: n1, to: [n2, n3], at: 10s, for: 1s, mode: reset}',
+        '  - {fault: restart, target: minority, at: 12s}',
+        '',
+      ].join('\n'),
+      'p.yaml',
+    );
+    assert.deepEqual(
+      plan.nemesis.map((s) => s.fault),
+      ['partition', 'kill', 'pause', 'latency', 'bandwidth', 'slicer', 'reset-peer', 'limit-data', 'partition', 'partition', 'restart'],
+    );
+    const pause = plan.nemesis[2];
+    assert.equal(pause.every, 5000);
+    assert.equal(pause['every-jitter'], 1000);
+    assert.equal(pause['wait-for'], 'leader');
+  });
+
+  test('after and same-as must name an earlier step', () => {
+    const text = ['nemesis:', '  - {fault: kill, after: later, for: 1s}', '  - {name: later, fault: kill, at: 1s, for: 1s}', ''].join('\n');
+    assert.match(planError(text), /^plans\/x\.yaml:2:\d+: nemesis\.0\.after: no earlier step is named later$/);
+  });
+
+  test('a repeating fault must be shorter than its period', () => {
+    assert.match(planError('nemesis:\n  - {fault: kill, at: 1s, for: 2s, every: 2s}\n'), /nemesis\.0\.for: must be shorter than every$/);
   });
 
   test('a missing file is a PlanError naming it', async () => {

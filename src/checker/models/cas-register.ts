@@ -104,6 +104,7 @@ export function casRegister(options: CasRegisterOptions = {}): Model<RegisterVal
     step,
     // A read never changes the register; nor does a cas whose comparison is known to have failed.
     readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output.known && !output.ok),
+    prune: compareFailed ? undefined : pruneUnobserved,
     describeOperation(input, output) {
       switch (input.f) {
         case 'read':
@@ -115,6 +116,44 @@ export function casRegister(options: CasRegisterOptions = {}): Model<RegisterVal
       }
     },
     describeState: (state) => (state === null ? 'the register was absent (nil)' : `the register held ${state}`),
+  });
+}
+
+/**
+ * Drops `info` operations that cannot matter: `info` reads (they constrain nothing), and `info`
+ * writes and cas whose written value nothing kept can observe. A value is observed by a completed
+ * read that returned it, by a successful cas that compared against it, and by a kept `info` cas
+ * comparing against it (that cas may be what produced an observed value), to a fixpoint.
+ *
+ * Soundness: take a linearization that includes a dropped operation d writing v. First remove
+ * every `info` cas that ran as a no-op (state ≠ from): states are unchanged. Between d and the
+ * next state change, the remaining operations are ones that accept state v, i.e. observe it, and
+ * there are none; so removing d too leaves a valid linearization in which d never happened, which
+ * an `info` operation is allowed. Not used with `failedCas: 'compare-failed'`, where a failed cas
+ * observes "not from".
+ */
+function pruneUnobserved<Op extends {status: OperationStatus; input: RegisterInput; output: RegisterOutput}>(operations: readonly Op[]): Op[] {
+  const observed = new Set<RegisterValue>();
+  for (const op of operations) {
+    if (!op.output.known) continue;
+    if (op.input.f === 'read') observed.add(op.output.value);
+    if (op.input.f === 'cas' && op.output.ok) observed.add(op.input.from);
+  }
+  const infoCas = operations.filter((op) => op.status === 'info' && op.input.f === 'cas');
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const op of infoCas) {
+      const {from, to} = op.input as {from: RegisterValue; to: RegisterValue};
+      if (observed.has(to) && !observed.has(from)) {
+        observed.add(from);
+        grew = true;
+      }
+    }
+  }
+  return operations.filter((op) => {
+    if (op.status !== 'info') return true;
+    if (op.input.f === 'read') return false;
+    return observed.has(op.input.f === 'write' ? op.input.value : op.input.to);
   });
 }
 

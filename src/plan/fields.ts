@@ -1,0 +1,29 @@
+import {z} from 'zod';
+import {formatDuration, parseDuration} from './duration.js';
+
+/** Field types shared by the plan schema and the nemesis step schema. */
+
+/** The longest duration a plan may give anywhere: timers beyond it would overflow. */
+export const MAX_DURATION_MS = 24 * 3_600_000;
+
+/** A duration with a unit (`200ms`, `5s`, `1.5s`, `2m`, `1h`), in milliseconds, within [minMs, 24h]. */
+export const durationAtLeast = (minMs: number) =>
+  z
+    .string({error: 'expected a duration like 5s or 200ms'})
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null) {
+        ctx.addIssue({code: 'custom', message: `expected a duration like 5s or 200ms, got "${text}"`});
+        return z.NEVER;
+      }
+      if (ms < minMs || ms > MAX_DURATION_MS) {
+        ctx.addIssue({code: 'custom', message: `expected a duration from ${formatDuration(minMs)} to 24h, got "${text}"`});
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+export const duration = durationAtLeast(0);
+
+export const nodeId = z.string().regex(/^n[1-9]$/, 'expected a node id n1 … n7');
+
