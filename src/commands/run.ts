@@ -112,10 +112,11 @@ once (exit 3). history.jsonl keeps every event recorded, whatever happens.`;
 
   private printVerdict(results: RunResults, runDir: string): void {
     const s = results.stats;
-    const colour = results.valid === true ? chalk.green : results.valid === false ? chalk.red : chalk.yellow;
+    const colourOf = (v: RunResults['valid']) => (v === true ? chalk.green : v === false ? chalk.red : chalk.yellow);
+    const colour = colourOf(results.valid);
     this.log(`${colour.bold(verdictWord(results.valid))}  ${results.plan.name}  seed ${results.plan.seed}`);
     this.log(`  ${s.operations} operations (ok ${s.ok}, fail ${s.fail}, info ${s.info}), ${s.okPerSec} ok/s`);
-    for (const c of results.checks) this.log(`  ${c.name}: ${colour(verdictWord(c.result.valid))} — ${c.explanation} (${Math.round(c.result.durationMs)} ms)`);
+    for (const c of results.checks) this.log(`  ${c.name}: ${colourOf(c.valid)(verdictWord(c.valid))} — ${c.explanation} (${Math.round(c.durationMs)} ms)`);
     for (const p of results.problems) this.log(chalk.yellow(`  problem: ${p}`));
     this.log(`  report: ${path.join(runDir, 'report.html')}`);
   }

@@ -72,8 +72,16 @@ export const planSchema = z.strictObject({
       model: z.enum(['cas-register']).default('cas-register'),
       /** Checker time budget; past it the verdict is "unknown". */
       timeLimit: durationAtLeast(100).default(60_000),
+      /** Fractions (0–1) of workload operations that must complete ok: overall, and outside fault windows and recovery graces. */
+      availability: z
+        .strictObject({overall: z.number().min(0).max(1).default(0), outsideFaults: z.number().min(0).max(1).default(0.5)})
+        .default({overall: 0, outsideFaults: 0.5}),
+      /** After each heal some operation must succeed within this long. */
+      recovery: z.strictObject({within: durationAtLeast(100).default(10_000)}).default({within: 10_000}),
+      /** No node may exit unless a fault stopped it. */
+      noCrash: z.boolean().default(true),
     })
-    .default({model: 'cas-register', timeLimit: 60_000}),
+    .default({model: 'cas-register', timeLimit: 60_000, availability: {overall: 0, outsideFaults: 0.5}, recovery: {within: 10_000}, noCrash: true}),
   proxy: z
     .strictObject({
       /** URL of a real Toxiproxy server; absent = start the embedded one. */

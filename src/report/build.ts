@@ -51,7 +51,7 @@ export interface ResultsInput {
 /** Builds results.json's object from a finished (or interrupted) run. Pure. */
 export function buildResults(input: ResultsInput): RunResults {
   const {plan} = input;
-  let valid = mergeVerdicts(input.checks.map((c) => c.result.valid));
+  let valid = mergeVerdicts(input.checks.map((c) => c.valid));
   if ((input.interrupted || input.harnessFailed) && valid === true) valid = 'unknown';
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,

@@ -93,7 +93,7 @@ export async function renderHtml(results: RunResults, events: readonly HistoryEv
   const finalStart = events.find((e) => e.type === 'invoke' && e.time / 1e9 > workloadEndS && e.process >= results.plan.clients);
   const lane = laneFor(results, finalStart?.process ?? Number.MAX_SAFE_INTEGER);
   const labels = laneLabels(results.plan.clients);
-  const failing = results.checks.flatMap((c) => c.result.keys.filter((k) => k.valid === false && k.evidence).map((k) => ({c, k})));
+  const failing = results.checks.flatMap((c) => (c.result?.keys ?? []).filter((k) => k.valid === false && k.evidence).map((k) => ({c, k})));
   const first = failing[0]?.k.evidence?.stuck ?? failing[0]?.k.evidence?.candidates[0];
   const violationS = first ? first.callNs / 1e9 : null;
 
@@ -126,7 +126,7 @@ export async function renderHtml(results: RunResults, events: readonly HistoryEv
 <tr><th>replay</th><td><code>${x(results.replay)}</code></td></tr>
 </table>
 <h2>Checks</h2>
-<ul>${results.checks.map((c) => `<li><b>${x(c.name)}</b> (${x(c.model)}): <b>${x(verdictWord(c.result.valid))}</b> — ${x(c.explanation)} <span class="note">(${x(Math.round(c.result.durationMs))} ms)</span></li>`).join('')}</ul>
+<ul>${results.checks.map((c) => `<li><b>${x(c.name)}</b>${c.model ? ` (${x(c.model)})` : ''}: <b>${x(verdictWord(c.valid))}</b> — ${x(c.explanation)} <span class="note">(${x(Math.round(c.durationMs))} ms)</span></li>`).join('')}</ul>
 ${results.problems.length ? `<h2>Problems</h2><ul>${results.problems.map((p) => `<li>${x(p)}</li>`).join('')}</ul>` : ''}
 ${failing.length ? `<h2>Counterexamples</h2>${failing.map(({c, k}, i) => counterexample(k, ops, faults, i === 0 ? c.explanation : k.evidence!.sentence, lane, labels, i)).join('\n')}` : ''}
 <h2>Timeline</h2>

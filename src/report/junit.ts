@@ -8,16 +8,16 @@ import type {RunResults} from './results.js';
  */
 export function renderJunit(results: RunResults): string {
   const x = escapeHtml;
-  const failures = results.checks.filter((c) => c.result.valid === false).length;
-  const skipped = results.checks.filter((c) => c.result.valid === 'unknown').length;
+  const failures = results.checks.filter((c) => c.valid === false).length;
+  const skipped = results.checks.filter((c) => c.valid === 'unknown').length;
   const cases = results.checks.map((c) => {
-    const name = `${c.name} (${c.model})`;
-    const time = (c.result.durationMs / 1000).toFixed(3);
+    const name = c.model ? `${c.name} (${c.model})` : c.name;
+    const time = (c.durationMs / 1000).toFixed(3);
     const open = `    <testcase classname="faultline.${x(results.plan.name)}" name="${x(name)}" time="${time}"`;
-    if (c.result.valid === true) return `${open}/>`;
+    if (c.valid === true) return `${open}/>`;
     const explanation = c.explanation;
-    if (c.result.valid === 'unknown') return `${open}>\n      <skipped message="${x(explanation)}"/>\n    </testcase>`;
-    const details = c.result.keys
+    if (c.valid === 'unknown') return `${open}>\n      <skipped message="${x(explanation)}"/>\n    </testcase>`;
+    const details = (c.result?.keys ?? [])
       .filter((k) => k.valid === false)
       .map((k) => `key ${k.key}: ${k.evidence?.sentence ?? k.reason ?? ''}`)
       .join('\n');

@@ -17,14 +17,23 @@ export interface OperationStats {
   okPerSec: number;
 }
 
-/** One check of a run, e.g. linearizability of each key against the cas-register model. */
+/**
+ * One check of a run: `linearizable` (each key against a model), `availability`, `recovery`,
+ * `no-crash`.
+ */
 export interface CheckSummary {
   name: string;
-  model: string;
-  /** The checker's full result: verdict, per-key results, evidence for false keys. */
-  result: CheckResult;
+  valid: Verdict;
   /** One line for people: why the verdict is what it is (for false, the first failing key). */
   explanation: string;
+  /** Time the check took, ms. */
+  durationMs: number;
+  /** `linearizable`: the model. */
+  model?: string;
+  /** `linearizable`: the checker's full result: per-key results, evidence for false keys. */
+  result?: CheckResult;
+  /** Other checks: the figures behind the verdict (fractions 0–1, times in ms). */
+  figures?: Record<string, number>;
 }
 
 /**

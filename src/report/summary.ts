@@ -16,7 +16,7 @@ export function renderSummary(results: RunResults, runDir: string): string {
     `| throughput | ${s.okPerSec} ok/s over ${(results.workloadMs / 1000).toFixed(1)} s |`,
     `| faults | ${results.nemesis.filter((e) => e.type === 'start' && e.step >= 0).length} |`,
     '',
-    ...results.checks.map((c) => `- **${c.name}** (${c.model}): ${verdictWord(c.result.valid)} — ${escapeHtml(c.explanation)} (checked in ${Math.round(c.result.durationMs)} ms)`),
+    ...results.checks.map((c) => `- **${c.name}**${c.model ? ` (${c.model})` : ''}: ${verdictWord(c.valid)} — ${escapeHtml(c.explanation)} (checked in ${Math.round(c.durationMs)} ms)`),
     ...results.problems.map((p) => `- problem: ${escapeHtml(p)}`),
     '',
     `Report: \`${runDir}/report.html\`. Replay: \`${results.replay}\``,

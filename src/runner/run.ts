@@ -2,14 +2,16 @@ import {setMaxListeners} from 'node:events';
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import getPort from 'get-port';
+import {performance} from 'node:perf_hooks';
 import {checkHistoryAsync} from '../checker/index.js';
-import {builtinCommand, clientProxyName, Cluster, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch} from '../cluster/index.js';
+import {checkAvailability, checkNoCrash, checkRecovery, faultIntervals} from '../checks/index.js';
+import {builtinCommand, clientProxyName, Cluster, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch, type UnexpectedExit} from '../cluster/index.js';
 import {InterruptedError} from '../errors/index.js';
 import {JsonlWriter, RunClock, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent, type PinnedOccurrence} from '../nemesis/index.js';
 import {formatPlan, type Plan} from '../plan/index.js';
 import {newRunPrefix, ProxyControl, RunProxies} from '../proxy/index.js';
-import {buildResults, explainResult, writeReports, type RunResults} from '../report/index.js';
+import {buildResults, explainResult, writeReports, type CheckSummary, type RunResults} from '../report/index.js';
 import {Rng} from '../rng/index.js';
 import {HistoryRecorder, RegisterGenerator, WorkloadClient, type ClientAddresses} from '../workload/index.js';
 import {StatusTracker, type RunStatus} from './status.js';
@@ -217,7 +219,10 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     workloadStartMs: workloadStartNs / 1e6,
     workloadMs: (workloadEndNs - workloadStartNs) / 1e6,
     events: recorder.events,
-    checks: [{name: 'linearizable', model: plan.check.model, result: check, explanation: explainResult(check, recorder.events)}],
+    checks: [
+      {name: 'linearizable', model: plan.check.model, valid: check.valid, durationMs: check.durationMs, result: check, explanation: explainResult(check, recorder.events)},
+      ...otherChecks(plan, recorder.events, nemesisEvents, {from: workloadStartNs, to: workloadEndNs}, cluster?.unexpectedExits ?? []),
+    ],
     nemesis: nemesisEvents,
     problems,
     interrupted: signal.aborted,
@@ -225,6 +230,25 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   });
   await writeReports(runDir, results, recorder.events);
   return results;
+}
+
+/** Availability, recovery and no-crash (issue 7), with their bounds from the plan's `check`. */
+function otherChecks(plan: Plan, events: readonly HistoryEvent[], nemesis: readonly NemesisEvent[], workload: {from: number; to: number}, exits: readonly UnexpectedExit[]): CheckSummary[] {
+  const timed = <T>(f: () => T): [T, number] => {
+    const t = performance.now();
+    const r = f();
+    return [r, performance.now() - t];
+  };
+  const {active, healed} = faultIntervals(nemesis, workload.to);
+  const within = plan.check.recovery.within;
+  const grace = healed.map((t) => ({from: t, to: t + within * 1e6}));
+  const out: CheckSummary[] = [];
+  const [availability, ta] = timed(() => checkAvailability(events, workload, active, grace, plan.check.availability));
+  out.push({name: 'availability', ...availability, durationMs: ta});
+  const [recovery, tr] = timed(() => checkRecovery(events, healed, workload.to, within));
+  out.push({name: 'recovery', ...recovery, durationMs: tr});
+  if (plan.check.noCrash) out.push({name: 'no-crash', ...checkNoCrash(exits), durationMs: 0});
+  return out;
 }
 
 /** Waits for every promise, then rejects with the first rejection if any. */

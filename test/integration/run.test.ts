@@ -32,7 +32,7 @@ describe('faultline run', () => {
     const runDir = onlyRunDir(runs);
     const results = readResults(runDir);
     assert.equal(results.valid, false);
-    const bad = results.checks[0].result.keys.filter((k) => k.valid === false).map((k) => k.key);
+    const bad = results.checks[0].result!.keys.filter((k) => k.valid === false).map((k) => k.key);
     assert.ok(bad.length > 0);
     assert.match(result.stdout, new RegExp(`INVALID — Read of (${bad.join('|')}) by process \\d+ returned`));
     assert.match(readFileSync(path.join(runDir, 'junit.xml'), 'utf8'), /<failure message="Read of k\d+ by process \d+ returned/);

@@ -46,7 +46,7 @@ export function staleReadRun(): {results: RunResults; events: HistoryEvent[]; ru
     workloadStartMs: 0,
     workloadMs: 90,
     events,
-    checks: [{name: 'linearizable', model: 'cas-register', result: check, explanation: explainResult(check, events)}],
+    checks: [{name: 'linearizable', model: 'cas-register', valid: check.valid, durationMs: check.durationMs, result: check, explanation: explainResult(check, events)}],
     nemesis,
     problems: [],
     interrupted: false,
