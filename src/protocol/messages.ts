@@ -106,3 +106,43 @@ export type ClientReply = ReadOk | WriteOk | CasOk | StatusOk | ErrorReply;
 
 /** Upper bound on one NDJSON line, in bytes. Longer lines get `too_long` and are discarded. */
 export const MAX_LINE_BYTES = 1024 * 1024;
+
+/**
+ * Set workload (hash-ring node; any system may serve it): adds `element` to the grow-only set at
+ * `key`. Not part of `ClientRequest`, so nodes that do not know sets answer it `malformed`.
+ */
+export interface AddRequest {
+  type: 'add';
+  id: number;
+  key: string;
+  element: number;
+  client?: string;
+  seq?: number;
+}
+
+/** Set workload: reads the whole set at `key` (an absent key reads as the empty set). */
+export interface ReadSetRequest {
+  type: 'read_set';
+  id: number;
+  key: string;
+}
+
+export type SetRequest = AddRequest | ReadSetRequest;
+/** Every request a node may receive: the key-value and admin requests plus the set workload's. */
+export type AnyClientRequest = ClientRequest | SetRequest;
+
+export interface AddOk {
+  type: 'add_ok';
+  id: number;
+}
+
+export interface ReadSetOk {
+  type: 'read_set_ok';
+  id: number;
+  /** Invariant: ascending, no duplicates. */
+  elements: number[];
+}
+
+export type SetReply = AddOk | ReadSetOk;
+/** Every reply a client may receive: `ClientReply` plus the set workload's. */
+export type AnyClientReply = ClientReply | SetReply;

@@ -1,5 +1,5 @@
 import {ProtocolError} from './errors.js';
-import type {ClientReply, ClientRequest, ErrorCode, Role} from './messages.js';
+import type {AnyClientReply, AnyClientRequest, ClientReply, ClientRequest, ErrorCode, Role} from './messages.js';
 
 type Obj = Record<string, unknown>;
 
@@ -109,4 +109,43 @@ export function parseClientReply(line: string): ClientReply {
     default:
       throw new ProtocolError(`type: unknown reply type ${JSON.stringify(o.type)}`);
   }
+}
+
+const isIntArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isInt);
+
+/**
+ * Parses one request line received by a node that also serves the set workload (`add`,
+ * `read_set`); every other type is parsed exactly as `parseClientRequest` does.
+ * @throws ProtocolError naming the bad field.
+ */
+export function parseAnyClientRequest(line: string): AnyClientRequest {
+  const o = parseObject(line);
+  if (o.type === 'add' || o.type === 'read_set') {
+    const id = field(o, 'id', isInt, 'an integer');
+    const key = field(o, 'key', isString, 'a string');
+    if (o.type === 'read_set') return {type: 'read_set', id, key};
+    return {
+      type: 'add',
+      id,
+      key,
+      element: field(o, 'element', isInt, 'an integer'),
+      client: field(o, 'client', isString, 'a string', true),
+      seq: field(o, 'seq', isInt, 'an integer', true),
+    };
+  }
+  return parseClientRequest(line);
+}
+
+/**
+ * Parses one reply line, including the set workload's `add_ok` and `read_set_ok`.
+ * @throws ProtocolError naming the bad field.
+ */
+export function parseAnyClientReply(line: string): AnyClientReply {
+  const o = parseObject(line);
+  if (o.type === 'add_ok') return {type: 'add_ok', id: field(o, 'id', isInt, 'an integer')};
+  if (o.type === 'read_set_ok') {
+    const elements = field(o, 'elements', isIntArray, 'an array of integers');
+    return {type: 'read_set_ok', id: field(o, 'id', isInt, 'an integer'), elements: [...new Set(elements)].sort((a, b) => a - b)};
+  }
+  return parseClientReply(line);
 }
