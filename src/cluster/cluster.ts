@@ -1,4 +1,4 @@
-import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs';
+import {closeSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
 import {queryStatus} from '../client/index.js';
@@ -7,6 +7,16 @@ import type {StatusOk} from '../protocol/index.js';
 import {GRACE_BEFORE_SIGKILL_MS, stopChild, track} from './supervisor.js';
 import type {NodeLaunch} from './systems.js';
 import type {NodeId} from './topology.js';
+
+/** The last line of a log file that names an error (else its last line), or a note that there is none. */
+function lastLine(file: string): string {
+  try {
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    return [...lines].reverse().find((l) => /error/i.test(l))?.trim() ?? (lines[lines.length - 1] || '(nothing)');
+  } catch {
+    return '(no log)';
+  }
+}
 
 /** Admin status requests give up after this many ms (a paused or partitioned node may not answer). */
 const STATUS_TIMEOUT_MS = 500;
@@ -183,6 +193,10 @@ export class Cluster {
     while (Date.now() < deadline && !signal?.aborted) {
       const leader = await this.leader();
       if (leader) return leader;
+      if (this.ids.every((id) => !this.isRunning(id))) {
+        const first = this.node(this.ids[0]);
+        throw new ClusterError(`every node exited before a leader was elected; ${first.launch.id} logged: ${lastLine(first.logFile)} (${first.logFile})`);
+      }
       await new Promise((r) => setTimeout(r, READY_POLL_MS));
     }
     const dead = this.ids.filter((id) => !this.isRunning(id));

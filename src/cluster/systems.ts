@@ -18,7 +18,7 @@ export interface NodeLaunch {
  * The command line of a built-in node: `[file, ...args]`. Built-in nodes are started exactly as a
  * user's own nodes would be (DESIGN.md principle 3).
  */
-export function builtinCommand(system: 'raft', launch: NodeLaunch): [string, ...string[]] {
+export function builtinCommand(system: 'raft' | 'paxos', launch: NodeLaunch): [string, ...string[]] {
   const peers = [...launch.peers].map(([id, addr]) => `${id}=${addr}`).join(',');
   return [
     process.execPath,

@@ -1,16 +1,10 @@
-import path from 'node:path';
-import {Args, Flags} from '@oclif/core';
-import chalk from 'chalk';
-import {FaultlineCommand} from '../cli/base.js';
-import {progressDisplay} from '../cli/progress.js';
-import {killAllChildren} from '../cluster/index.js';
+import {Args} from '@oclif/core';
+import {RunCommand} from '../cli/run-command.js';
 import {loadPlan} from '../plan/index.js';
-import {ExitCode} from '../errors/index.js';
-import {verdictWord, type RunResults} from '../report/index.js';
-import {checkExternalToxiproxy, makeRunDir, runPlan, type RunStatus} from '../runner/index.js';
+import type {RunResults} from '../report/index.js';
 
 /** `faultline run PLAN`: the main job. */
-export default class Run extends FaultlineCommand {
+export default class Run extends RunCommand {
   static override summary = 'Run a chaos plan against a real cluster and check the history for linearizability.';
 
   static override description = `Starts the embedded Toxiproxy server (or uses --toxiproxy-url), one proxy per directed peer link and per client link, and the \
@@ -37,87 +31,9 @@ once (exit 3). history.jsonl keeps every event recorded, whatever happens.`;
     plan: Args.string({description: 'Path of a YAML chaos plan (see docs/plans.md).', required: true}),
   };
 
-  static override flags = {
-    seed: Flags.integer({description: "Seed for every random choice; overrides the plan's seed. Printed by every run.", min: 0, max: 2 ** 31 - 1}),
-    out: Flags.string({description: 'Folder that receives the run directory.', default: 'runs'}),
-    quiet: Flags.boolean({char: 'q', description: 'Print only the verdict.', default: false}),
-    'toxiproxy-url': Flags.string({
-      description:
-        "API URL of an external Toxiproxy server to use instead of the embedded one; overrides the plan's proxy.url. " +
-        'The run creates its own proxies there (named fl-<run id>-…), never calls /reset, and deletes them at the end.',
-      helpValue: 'http://127.0.0.1:8474',
-    }),
-  };
-
-  static override enableJsonFlag = true;
-
   public async run(): Promise<RunResults> {
     const {args, flags} = await this.parse(Run);
-    const loaded = await loadPlan(args.plan);
-    const proxyUrl = flags['toxiproxy-url'] ?? loaded.proxy.url;
-    const plan = {...loaded, seed: flags.seed ?? loaded.seed, proxy: {...loaded.proxy, url: proxyUrl}};
-    // An external server is checked before the run directory exists and before any node starts.
-    if (proxyUrl !== undefined) await checkExternalToxiproxy(proxyUrl, flags['toxiproxy-url'] === undefined ? `${args.plan}: proxy.url` : '--toxiproxy-url');
-    const runDir = makeRunDir(flags.out, plan.name);
-    const quiet = flags.quiet || this.jsonEnabled();
-    const progress = quiet ? null : progressDisplay((line) => process.stderr.write(line + '\n'));
-    const log = (line: string) => progress?.log(chalk.dim(`[${new Date().toISOString().slice(11, 23)}] ${line}`));
-    log(`run ${plan.name} (seed ${plan.seed}) → ${runDir}`);
-
-    // A closed stdout or stderr (e.g. `| head`) must not end the run: its files are what matter.
-    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-    const interrupt = new AbortController();
-    const stopCheck = new AbortController();
-    let phase: RunStatus['phase'] = 'starting';
-    let interrupts = 0;
-    const onSignal = (sig: NodeJS.Signals) => {
-      interrupts++;
-      if (interrupts === 1 && phase === 'checking') {
-        process.stderr.write(`\n${sig}: stopping the check; unsettled keys will be unknown (again to exit now)\n`);
-        interrupt.abort();
-        stopCheck.abort();
-      } else if (interrupts === 1) {
-        process.stderr.write(`\n${sig}: stopping the run cleanly, then checking what was recorded (again to stop everything now)\n`);
-        interrupt.abort();
-      } else if (interrupts === 2 && phase === 'checking') {
-        stopCheck.abort();
-      } else {
-        killAllChildren();
-        process.stderr.write(`${sig}: killed every process of the run; its history.jsonl holds what was recorded\n`);
-        process.exit(ExitCode.inconclusive);
-      }
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    let results: RunResults;
-    try {
-      results = await runPlan({plan, planFile: args.plan, runDir, signal: interrupt.signal,
-        checkSignal: stopCheck.signal,
-        log,
-        onStatus: (s) => {
-          phase = s.phase;
-          progress?.update(s);
-        },
-      });
-    } finally {
-      progress?.stop();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-
-    if (!this.jsonEnabled()) this.printVerdict(results, runDir);
-    process.exitCode = results.exitCode;
-    return results;
+    return this.execute(args.plan, await loadPlan(args.plan), flags);
   }
 
-  private printVerdict(results: RunResults, runDir: string): void {
-    const s = results.stats;
-    const colourOf = (v: RunResults['valid']) => (v === true ? chalk.green : v === false ? chalk.red : chalk.yellow);
-    const colour = colourOf(results.valid);
-    this.log(`${colour.bold(verdictWord(results.valid))}  ${results.plan.name}  seed ${results.plan.seed}`);
-    this.log(`  ${s.operations} operations (ok ${s.ok}, fail ${s.fail}, info ${s.info}), ${s.okPerSec} ok/s`);
-    for (const c of results.checks) this.log(`  ${c.name}: ${colourOf(c.valid)(verdictWord(c.valid))} — ${c.explanation} (${Math.round(c.durationMs)} ms)`);
-    for (const p of results.problems) this.log(chalk.yellow(`  problem: ${p}`));
-    this.log(`  report: ${path.join(runDir, 'report.html')}`);
-  }
 }

@@ -16,6 +16,10 @@ export interface PinnedOccurrence {
   nodes?: NodeId[];
   components?: NodeId[][];
   cut?: string[];
+  /** Link faults: the proxies that got the toxic. */
+  proxies?: string[];
+  /** The start event's description, reused so that the replay reads like the original. */
+  description?: string;
 }
 
 /** What the nemesis acts on. */
@@ -173,7 +177,7 @@ async function partitionPlan(step: PartitionStep, index: number, k: number, rng:
       const [from, to] = name.split('-');
       return {from, to};
     });
-    const description = pinned.components ? `partition ${describeComponents(pinned.components)}` : `cut ${pinned.cut.join(' ')}`;
+    const description = pinned.components ? `partition ${describeComponents(pinned.components)}` : (pinned.description?.replace(/ \((drop|reset)[^)]*\)$/, '') ?? `cut ${pinned.cut.join(' ')}`);
     return {links, description, components: pinned.components, nodes: pinned.nodes ?? []};
   }
   const grouped = (components: Components, nodes: NodeId[] = []): PartitionPlan => ({links: cutLinks(components), description: `partition ${describeComponents(components)}`, components, nodes});
@@ -293,6 +297,8 @@ function toxicOf(step: LinkStep): {type: string; attributes: Record<string, numb
 
 async function proxiesFor(step: LinkStep, index: number, k: number, rng: Rng, shared: Shared): Promise<string[] | string> {
   const ids = shared.ctx.cluster.ids;
+  const pinned = shared.ctx.pinned?.get(`${index}/${k}`)?.proxies;
+  if (pinned) return pinned;
   if (step.links === 'all') return peerLinks(ids).map(peerProxyName);
   if (step.links === 'client') return ids.map(clientProxyName);
   if (Array.isArray(step.links)) return [...step.links];

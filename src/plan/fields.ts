@@ -10,6 +10,7 @@ export const MAX_DURATION_MS = 24 * 3_600_000;
 export const durationAtLeast = (minMs: number) =>
   z
     .string({error: 'expected a duration like 5s or 200ms'})
+    .meta({pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$', description: 'A duration with a unit: 200ms, 5s, 1.5s, 2m, 1h (at most 24h).'})
     .transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === null) {

@@ -35,7 +35,8 @@ export function explainRegisterRead(key: KeyResult, ops: readonly DrawnOperation
   if (writer.type !== 'ok' || writer.endS === null) return null;
   const over = onKey.find((o) => o.type === 'ok' && o !== writer && written(o) !== null && o.startS > writer.endS! && o.endS !== null && o.endS < read.startS);
   if (!over) return null;
-  return `${head}, but ${JSON.stringify(v)} was overwritten by ${JSON.stringify(written(over))} (process ${over.process}, ${over.f} ${s(over.startS)}–${s(over.endS!)}) before the read began at ${s(read.startS)}.`;
+  const servedBy = read.node ? ` (the read was served by ${read.node}${over.node ? `, the overwrite by ${over.node}` : ''})` : '';
+  return `${head}, but ${JSON.stringify(v)} was overwritten by ${JSON.stringify(written(over))} (process ${over.process}, ${over.f} ${s(over.startS)}–${s(over.endS!)}) before the read began at ${s(read.startS)}${servedBy}.`;
 }
 
 /**

@@ -6,7 +6,7 @@ import {performance} from 'node:perf_hooks';
 import {checkHistoryAsync} from '../checker/index.js';
 import {checkAvailability, checkNoCrash, checkRecovery, faultIntervals} from '../checks/index.js';
 import {builtinCommand, clientProxyName, Cluster, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch, type UnexpectedExit} from '../cluster/index.js';
-import {InterruptedError} from '../errors/index.js';
+import {ClusterError, InterruptedError} from '../errors/index.js';
 import {JsonlWriter, RunClock, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent, type PinnedOccurrence} from '../nemesis/index.js';
 import {formatPlan, type Plan} from '../plan/index.js';
@@ -139,56 +139,61 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     });
     cluster.startAll();
     const leader = await cluster.waitForLeader(plan.cluster.readyTimeout, signal).catch((error: unknown) => {
-      throw signal.aborted ? new InterruptedError('interrupted before the cluster was ready; nothing was recorded') : error;
+      if (signal.aborted) throw new InterruptedError('interrupted before the cluster was ready; nothing was recorded');
+      if (!(error instanceof ClusterError)) throw error;
+      harnessFailure(`the cluster never became ready: ${error.message}`);
+      return null;
     });
-    log(`${ids.length} ${plan.cluster.system} nodes up; leader ${leader}`);
+    if (leader !== null) {
+      log(`${ids.length} ${plan.cluster.system} nodes up; leader ${leader}`);
 
-    // 3. Workload and nemesis, together.
-    const generator = new RegisterGenerator(plan.workload.keys, plan.workload.mix);
-    const clients = Array.from(
-      {length: plan.workload.clients},
-      (_, slot) => new WorkloadClient(slot, plan.workload.clients, ids[slot % ids.length], clientAddresses as ClientAddresses, recorder, plan.workload.timeout),
-    );
-    const meanGapMs = plan.workload.rate > 0 ? (1000 * plan.workload.clients) / plan.workload.rate : 0;
-    const links_ = new LinkCutter(proxies);
-    const nemesisStop = new AbortController();
-    setMaxListeners(0, nemesisStop.signal);
-    const onAbort = () => nemesisStop.abort();
-    signal.addEventListener('abort', onAbort, {once: true});
-    workloadStartNs = clock.now();
-    status.enter('workload', workloadStartNs / 1e6);
-    const endNs = workloadStartNs + plan.workload.duration * 1e6;
-    log(`workload: ${plan.workload.clients} clients, ${plan.workload.keys} keys, ${plan.workload.duration / 1000} s, ${plan.nemesis.length} nemesis steps`);
-    const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log, proxies, pinned: options.pinned,
-      onError: (step, error) => harnessFailure(`nemesis step ${step} failed: ${error.message}`)});
-    await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, signal)));
-    workloadEndNs = clock.now();
-    status.enter('final', workloadEndNs / 1e6);
-    nemesisStop.abort();
-    await nemesis;
-    signal.removeEventListener('abort', onAbort);
+      // 3. Workload and nemesis, together.
+      const generator = new RegisterGenerator(plan.workload.keys, plan.workload.mix);
+      const clients = Array.from(
+        {length: plan.workload.clients},
+        (_, slot) => new WorkloadClient(slot, plan.workload.clients, ids[slot % ids.length], clientAddresses as ClientAddresses, recorder, plan.workload.timeout),
+      );
+      const meanGapMs = plan.workload.rate > 0 ? (1000 * plan.workload.clients) / plan.workload.rate : 0;
+      const links_ = new LinkCutter(proxies);
+      const nemesisStop = new AbortController();
+      setMaxListeners(0, nemesisStop.signal);
+      const onAbort = () => nemesisStop.abort();
+      signal.addEventListener('abort', onAbort, {once: true});
+      workloadStartNs = clock.now();
+      status.enter('workload', workloadStartNs / 1e6);
+      const endNs = workloadStartNs + plan.workload.duration * 1e6;
+      log(`workload: ${plan.workload.clients} clients, ${plan.workload.keys} keys, ${plan.workload.duration / 1000} s, ${plan.nemesis.length} nemesis steps`);
+      const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log, proxies, pinned: options.pinned,
+        onError: (step, error) => harnessFailure(`nemesis step ${step} failed: ${error.message}`)});
+      await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, signal)));
+      workloadEndNs = clock.now();
+      status.enter('final', workloadEndNs / 1e6);
+      nemesisStop.abort();
+      await nemesis;
+      signal.removeEventListener('abort', onAbort);
 
-    // 4. Final phase: heal everything, restart dead nodes, quiesce, read every key once more.
-    record({time: clock.now(), type: 'start', step: -1, fault: 'heal', description: 'heal all: reset proxies, restart stopped nodes'});
-    try {
-      await proxies.healAll();
-    } catch (error) {
-      harnessFailure(`the final heal failed: ${(error as Error).message}`);
-    }
-    links_.forget();
-    cluster.resumeAll();
-    for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
-    record({time: clock.now(), type: 'stop', step: -1, fault: 'heal', description: 'healed'});
-    if (!signal.aborted) {
-      log(`final: healed; quiesce ${plan.final.quiesce / 1000} s, then read every key`);
+      // 4. Final phase: heal everything, restart dead nodes, quiesce, read every key once more.
+      record({time: clock.now(), type: 'start', step: -1, fault: 'heal', description: 'heal all: reset proxies, restart stopped nodes'});
       try {
-        await cluster.waitForLeader(plan.cluster.readyTimeout, signal);
+        await proxies.healAll();
       } catch (error) {
-        problems.push(`after the final heal: ${(error as Error).message}`);
+        harnessFailure(`the final heal failed: ${(error as Error).message}`);
       }
-      await sleep(plan.final.quiesce, signal);
-      const nextProcess = recorder.events.reduce((max, e) => Math.max(max, e.process + 1), plan.workload.clients);
-      await finalReads(generator.keys(), ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal);
+      links_.forget();
+      cluster.resumeAll();
+      for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
+      record({time: clock.now(), type: 'stop', step: -1, fault: 'heal', description: 'healed'});
+      if (!signal.aborted) {
+        log(`final: healed; quiesce ${plan.final.quiesce / 1000} s, then read every key`);
+        try {
+          await cluster.waitForLeader(plan.cluster.readyTimeout, signal);
+        } catch (error) {
+          problems.push(`after the final heal: ${(error as Error).message}`);
+        }
+        await sleep(plan.final.quiesce, signal);
+        const nextProcess = recorder.events.reduce((max, e) => Math.max(max, e.process + 1), plan.workload.clients);
+        await finalReads(generator.keys(), ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal);
+      }
     }
   } finally {
     if (statusTimer) clearInterval(statusTimer);

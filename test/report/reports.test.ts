@@ -14,7 +14,7 @@ describe('reports', () => {
     assert.equal(results.exitCode, 1);
     assert.equal(
       results.checks[0].explanation,
-      'Read of k1 by process 2 returned 1 at 0.060 s, but 1 was overwritten by 2 (process 1, write 0.030 s–0.040 s) before the read began at 0.050 s.',
+      'Read of k1 by process 2 returned 1 at 0.060 s, but 1 was overwritten by 2 (process 1, write 0.030 s–0.040 s) before the read began at 0.050 s (the read was served by n1, the overwrite by n2).',
     );
   });
 
