@@ -21,7 +21,7 @@ export class RecordFile<T> {
   private dirty = false;
 
   private constructor(
-    private readonly fd: number,
+    private fd: number,
     /** Absolute path of the file, for log lines. */
     readonly filePath: string,
   ) {}
@@ -72,6 +72,34 @@ export class RecordFile<T> {
   sync(): void {
     if (!this.dirty) return;
     fs.fsyncSync(this.fd);
+    this.dirty = false;
+  }
+
+  /**
+   * Replaces the whole file with `records` (log compaction): writes them to `<file>.tmp`, fsyncs it,
+   * renames it over the file and fsyncs the directory, so that a crash at any point leaves either
+   * the old file or the new one. Used after a snapshot (nodes/paxos).
+   */
+  rewrite(records: readonly T[]): void {
+    const tmp = this.filePath + '.tmp';
+    let chunk = '';
+    for (const r of records) chunk += JSON.stringify(r) + '\n';
+    const tfd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o644);
+    try {
+      fs.writeSync(tfd, chunk);
+      fs.fsyncSync(tfd);
+    } finally {
+      fs.closeSync(tfd);
+    }
+    fs.renameSync(tmp, this.filePath);
+    const dfd = fs.openSync(path.dirname(this.filePath), fs.constants.O_RDONLY);
+    try {
+      fs.fsyncSync(dfd);
+    } finally {
+      fs.closeSync(dfd);
+    }
+    fs.closeSync(this.fd);
+    this.fd = fs.openSync(this.filePath, fs.constants.O_RDWR | fs.constants.O_APPEND, 0o644);
     this.dirty = false;
   }
 

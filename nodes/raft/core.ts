@@ -27,8 +27,8 @@
  */
 import {uniformInt} from 'pure-rand/distribution/uniformInt';
 import {xoroshiro128plus, xoroshiro128plusFromState} from 'pure-rand/generator/xoroshiro128plus';
-import type {ErrorCode, Value} from '../../src/protocol/index.js';
-import {applyCommand, emptyKv, readLocal, type KvCommand, type KvResult, type KvState} from '../common/kv.js';
+import {applyCommand, emptyKv, readLocal, type KvCommand, type KvState} from '../common/kv.js';
+import {bodyOf, type Reply, type ReplyBody} from '../common/replies.js';
 import {
   entriesFrom,
   entryAt,
@@ -137,18 +137,8 @@ export interface RaftState {
   now: number;
 }
 
-/** A client reply without its wire `id`; the shell adds it. */
-export type ReplyBody =
-  | {type: 'read_ok'; value: Value}
-  | {type: 'write_ok'}
-  | {type: 'cas_ok'}
-  | {type: 'error'; code: ErrorCode; definite: boolean; text: string; leader?: NodeId | null};
-
-/** An answer to the request the shell proposed with `requestId`. */
-export interface Reply {
-  requestId: number;
-  body: ReplyBody;
-}
+/** Client replies without their wire id (nodes/common/replies.ts, shared with nodes/paxos). */
+export type {Reply, ReplyBody};
 
 /** A peer message to send. */
 export interface Outbound {
@@ -280,13 +270,6 @@ function send(s: RaftState, e: Effects, to: NodeId, message: RaftMessage): void 
 
 function reply(e: Effects, requestId: number, body: ReplyBody): void {
   e.replies.push({requestId, body});
-}
-
-function bodyOf(result: KvResult): ReplyBody {
-  if (result.type === 'cas_mismatch') {
-    return {type: 'error', code: 'cas_mismatch', definite: true, text: `current value is ${JSON.stringify(result.current)}`};
-  }
-  return result;
 }
 
 /** Answers every pending request `timeout` (indefinite: each may still commit under a new leader). */

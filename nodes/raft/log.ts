@@ -3,10 +3,9 @@
  * leader that created it. Index 0 is a virtual entry of term 0 so that prevLogIndex 0 always matches.
  * No compaction: the whole log stays in memory.
  */
-import type {KvCommand} from '../common/kv.js';
+import type {EntryCommand} from '../common/kv.js';
 
-/** What an entry carries: a key-value command, or the no-op a new leader appends (§8). */
-export type EntryCommand = KvCommand | {type: 'noop'};
+export type {EntryCommand};
 
 /** One log entry. */
 export interface LogEntry {

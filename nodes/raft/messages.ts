@@ -3,7 +3,8 @@
  * message names its sender in `from`, because replies travel on the replier's own outbound link.
  */
 import {ProtocolError} from '../../src/protocol/index.js';
-import type {EntryCommand, LogEntry} from './log.js';
+import {parseEntryCommand} from '../common/kv.js';
+import type {LogEntry} from './log.js';
 
 /** RequestVote RPC (§5.2). */
 export interface RequestVote {
@@ -74,38 +75,11 @@ function bool(o: Obj, name: string): boolean {
   return v;
 }
 
-function command(v: unknown): EntryCommand {
-  if (typeof v !== 'object' || v === null) throw new ProtocolError('entry.command: expected an object');
-  const c = v as Obj;
-  const dedup = {
-    ...(typeof c.client === 'string' ? {client: c.client} : {}),
-    ...(Number.isSafeInteger(c.seq) ? {seq: c.seq as number} : {}),
-  };
-  const key = () => str(c, 'key');
-  const num = (name: string) => {
-    const n = c[name];
-    if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new ProtocolError(`command.${name}: expected an integer`);
-    return n;
-  };
-  switch (c.type) {
-    case 'noop':
-      return {type: 'noop'};
-    case 'read':
-      return {type: 'read', key: key(), ...dedup};
-    case 'write':
-      return {type: 'write', key: key(), value: num('value'), ...dedup};
-    case 'cas':
-      return {type: 'cas', key: key(), from: num('from'), to: num('to'), ...dedup};
-    default:
-      throw new ProtocolError(`command.type: unknown ${JSON.stringify(c.type)}`);
-  }
-}
-
 /** Validates one record as a log entry (used for messages and for the on-disk log). */
 export function parseEntry(v: unknown): LogEntry {
   if (typeof v !== 'object' || v === null) throw new ProtocolError('entry: expected an object');
   const e = v as Obj;
-  return {index: int(e, 'index'), term: int(e, 'term'), command: command(e.command)};
+  return {index: int(e, 'index'), term: int(e, 'term'), command: parseEntryCommand(e.command)};
 }
 
 /**
