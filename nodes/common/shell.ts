@@ -55,8 +55,9 @@ export interface NodeProgram<S, R, M> {
   parseMessage(line: string): M;
 }
 
+/** Writes one log line, prefixed with the wall-clock time (docs/protocol.md "Lifetime"). */
 function say(line: string): void {
-  process.stdout.write(line + '\n');
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
 
 /** FNV-1a over the node id, mixed with the clock so that restarts draw different timeouts. */
