@@ -4,14 +4,13 @@ import {checkHistory} from '../../src/checker/index.js';
 import {Rng} from '../../src/rng/index.js';
 import {generateRegisterHistory} from './helpers.js';
 
-test('a 10,000-operation history of a correct register (5 clients, 4 keys) checks valid in seconds', () => {
+test('a 10,000-operation history of a correct register (5 clients, 4 keys) checks valid (speed: npm run bench:checker)', () => {
   const events = generateRegisterHistory(Rng.seeded(42), {operations: 10_000, clients: 5, keys: 4, failRate: 0.05});
   const result = checkHistory(events, {timeLimitMs: 60_000});
   assert.equal(result.valid, true, result.reason);
   assert.equal(events.length, 20_000);
   // `fail` operations (including cas whose comparison failed) did not happen and are dropped.
   assert.equal(result.operationCount, events.filter((e) => e.type === 'ok' || e.type === 'info').length);
-  assert.ok(result.durationMs < 10_000, `took ${result.durationMs.toFixed(0)} ms`);
 });
 
 test('a 10,000-operation history of a correct register with info operations checks valid', () => {

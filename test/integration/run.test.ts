@@ -39,6 +39,26 @@ describe('faultline run', () => {
     assert.deepEqual(survivors(runDir), []);
   });
 
+  test('replay repeats the fault timeline of a recorded run, targets included', async () => {
+    const runs = tempRuns();
+    const first = await faultline(['run', 'test/integration/fixtures/isolate-leader.yaml', '--out', runs, '-q']);
+    assert.equal(first.exitCode, 0, first.stderr);
+    const original = onlyRunDir(runs);
+    const again = tempRuns();
+    const replay = await faultline(['replay', original, '--out', again, '-q']);
+    assert.equal(replay.exitCode, 0, replay.stderr);
+    const faults = (dir: string) =>
+      readFileSync(path.join(dir, 'nemesis.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as {type: string; step: number; description: string; nodes?: string[]})
+        .filter((e) => e.step >= 0)
+        .map((e) => `${e.type} ${e.step} ${e.description}`);
+    assert.ok(faults(original).length >= 2);
+    assert.deepEqual(faults(onlyRunDir(again)), faults(original));
+    assert.match(readFileSync(path.join(onlyRunDir(again), 'plan.yaml'), 'utf8'), /^seed: 77$/m);
+  });
+
   test('a bad plan exits 2 with one line naming file, line, column and field', async () => {
     const result = await faultline(['run', 'test/integration/fixtures/bad-rate.yaml']);
     assert.equal(result.exitCode, 2);
