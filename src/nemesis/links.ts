@@ -29,6 +29,8 @@ const DROP_TOXICS = [
  */
 export class LinkCutter {
   private readonly counts = new Map<string, number>();
+  /** The last Toxiproxy call queued per proxy. */
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(private readonly proxies: LinkProxies) {}
 
@@ -47,14 +49,21 @@ export class LinkCutter {
     this.counts.clear();
   }
 
-  private async change(link: DirectedLink, mode: CutMode, delta: 1 | -1): Promise<void> {
+  /**
+   * Changes one link's count; the Toxiproxy calls of one link run one after another (a heal's
+   * removal finishes before an overlapping fault's add starts, or the add would get 409).
+   */
+  private change(link: DirectedLink, mode: CutMode, delta: 1 | -1): Promise<void> {
     const proxy = peerProxyName(link);
     const key = `${proxy}/${mode}`;
     const before = this.counts.get(key) ?? 0;
     const after = Math.max(0, before + delta);
     this.counts.set(key, after);
-    if (before === 0 && after === 1) await this.apply(proxy, mode, true);
-    if (before === 1 && after === 0) await this.apply(proxy, mode, false);
+    const cut = before === 0 && after === 1 ? true : before === 1 && after === 0 ? false : null;
+    const previous = this.pending.get(proxy) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => (cut === null ? undefined : this.apply(proxy, mode, cut)));
+    this.pending.set(proxy, next);
+    return next;
   }
 
   private async apply(proxy: string, mode: CutMode, cut: boolean): Promise<void> {

@@ -108,3 +108,32 @@ describe('link cutting', () => {
     assert.deepEqual(fake.calls, ['disable n3-n1', 'enable n3-n1']);
   });
 });
+
+describe('link cutting under overlapping faults', () => {
+  test('a cut that overlaps a heal of the same link waits for the removal to finish', async () => {
+    const calls: string[] = [];
+    const present = new Set<string>();
+    const slow: LinkProxies = {
+      async setEnabled() {},
+      async addToxic(proxy, toxic) {
+        const id = `${proxy}/${toxic.name}`;
+        if (present.has(id)) throw new Error(`409 toxic already exists: ${id}`);
+        await new Promise((r) => setTimeout(r, 5));
+        present.add(id);
+        calls.push(`add ${toxic.name}`);
+      },
+      async removeToxic(proxy, toxic) {
+        await new Promise((r) => setTimeout(r, 20));
+        present.delete(`${proxy}/${toxic}`);
+        calls.push(`remove ${toxic}`);
+      },
+    };
+    const cutter = new LinkCutter(slow);
+    const link = {from: 'n1', to: 'n2'};
+    await cutter.cut([link], 'drop');
+    const heal = cutter.heal([link], 'drop');
+    const recut = cutter.cut([link], 'drop');
+    await Promise.all([heal, recut]);
+    assert.deepEqual(calls.slice(2), ['remove partition-drop-upstream', 'remove partition-drop-downstream', 'add partition-drop-upstream', 'add partition-drop-downstream']);
+  });
+});
