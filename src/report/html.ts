@@ -106,7 +106,13 @@ export async function renderHtml(results: RunResults, events: readonly HistoryEv
     fromS = Math.max(0, centre - WINDOW_S);
     toS = centre + WINDOW_S;
     tlOps = ops.filter((o) => (o.endS ?? Infinity) >= fromS && o.startS <= toS);
-    tlNote = `${tlOps.length} of ${ops.length} operations: the ${2 * WINDOW_S} s around ${violationS !== null ? 'the first violation' : 'the middle of the run'}. Wheel to zoom, drag to pan.`;
+    if (tlOps.length > MAX_TIMELINE_OPERATIONS) {
+      // Still too many (a dense history): keep the operations that start nearest the centre.
+      tlOps = [...tlOps].sort((a, b) => Math.abs(a.startS - centre) - Math.abs(b.startS - centre)).slice(0, MAX_TIMELINE_OPERATIONS);
+      fromS = Math.min(...tlOps.map((o) => o.startS));
+      toS = Math.max(...tlOps.map((o) => o.endS ?? o.startS));
+    }
+    tlNote = `${tlOps.length} of ${ops.length} operations: those from ${fromS.toFixed(3)} s to ${toS.toFixed(3)} s, around ${violationS !== null ? 'the first violation' : 'the middle of the run'}. Wheel to zoom, drag to pan.`;
   }
   const bucketS = bucketWidthS(endS);
   const [raw, quantiles, rate] = await Promise.all([latencyRawSvg(ops, faults, endS), latencyQuantilesSvg(ops, faults, endS, bucketS), rateSvg(ops, faults, endS, bucketS)]);

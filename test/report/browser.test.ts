@@ -23,6 +23,28 @@ describe('report.html in headless Chromium', {skip: missing && !process.env.CI ?
     await browser?.close();
   });
 
+  test('a passing run’s report shows the verdict, lanes and plots, no counterexample, and no console errors', async () => {
+    const {results, events, runDir} = staleReadRun(false);
+    assert.equal(results.valid, true);
+    const file = path.join(runDir, 'report.html');
+    writeFileSync(file, await renderHtml(results, events, runDir));
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`file://${file}`);
+    assert.equal(await page.textContent('#verdict'), 'valid');
+    assert.equal(await page.locator('#timeline text.lane').count(), 4);
+    assert.equal(await page.locator('h2', {hasText: 'Counterexamples'}).count(), 0);
+    assert.equal(await page.locator('div.plot svg').count(), 3);
+    mkdirSync(ARTIFACTS, {recursive: true});
+    await page.screenshot({path: path.join(ARTIFACTS, 'report-valid.png'), fullPage: true});
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('a failing run’s report shows the verdict, lanes, fault bands, counterexample and logs, with no console errors', async () => {
     const {results, events, runDir} = staleReadRun();
     const file = path.join(runDir, 'report.html');

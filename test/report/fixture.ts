@@ -10,11 +10,11 @@ import {buildResults, explainResult, type RunResults} from '../../src/report/ind
 const MS = 1e6;
 
 /**
- * A small run with a stale read on k1: process 0 writes 1, process 1 overwrites it with 2, then
+ * A small run with a stale read on k1 (or, with `stale` false, the same run reading the current value): process 0 writes 1, process 1 overwrites it with 2, then
  * process 2 reads 1 after both finished. k2 is fine. A partition covers the stale read. The
  * written values include HTML (`<script>`) through an error text, to prove escaping.
  */
-export function staleReadRun(): {results: RunResults; events: HistoryEvent[]; runDir: string} {
+export function staleReadRun(stale = true): {results: RunResults; events: HistoryEvent[]; runDir: string} {
   const raw: Array<Omit<HistoryEvent, 'index'>> = [
     {process: 0, type: 'invoke', f: 'write', key: 'k1', value: 1, time: 10 * MS},
     {process: 0, type: 'ok', f: 'write', key: 'k1', value: 1, time: 20 * MS, node: 'n1'},
@@ -23,7 +23,7 @@ export function staleReadRun(): {results: RunResults; events: HistoryEvent[]; ru
     {process: 3, type: 'invoke', f: 'write', key: 'k2', value: 1, time: 41 * MS},
     {process: 3, type: 'info', f: 'write', key: 'k2', value: 1, time: 45 * MS, error: '<script>alert(1)</script>'},
     {process: 2, type: 'invoke', f: 'read', key: 'k1', value: null, time: 50 * MS},
-    {process: 2, type: 'ok', f: 'read', key: 'k1', value: 1, time: 60 * MS, node: 'n1'},
+    {process: 2, type: 'ok', f: 'read', key: 'k1', value: stale ? 1 : 2, time: 60 * MS, node: 'n1'},
     {process: 0, type: 'invoke', f: 'read', key: 'k2', value: null, time: 70 * MS},
     {process: 0, type: 'ok', f: 'read', key: 'k2', value: 1, time: 80 * MS, node: 'n3'},
   ];
