@@ -1,11 +1,10 @@
 import {setMaxListeners} from 'node:events';
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
-import getPort from 'get-port';
 import {performance} from 'node:perf_hooks';
 import {checkHistoryAsync} from '../checker/index.js';
 import {checkAvailability, checkNoCrash, checkRecovery, faultIntervals} from '../checks/index.js';
-import {builtinCommand, clientProxyName, Cluster, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch, type UnexpectedExit} from '../cluster/index.js';
+import {builtinCommand, clientProxyName, Cluster, freePort, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch, type UnexpectedExit} from '../cluster/index.js';
 import {ClusterError, InterruptedError} from '../errors/index.js';
 import {JsonlWriter, RunClock, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent, type PinnedOccurrence} from '../nemesis/index.js';
@@ -104,7 +103,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     );
     const ids = nodeIds(plan.cluster.nodes);
     const ports = new Map<NodeId, {client: number; peer: number}>();
-    for (const id of ids) ports.set(id, {client: await getPort({host: '127.0.0.1'}), peer: await getPort({host: '127.0.0.1'})});
+    for (const id of ids) ports.set(id, {client: await freePort(), peer: await freePort()});
     const links = peerLinks(ids);
     const peerListen = new Map<string, string>();
     const clientAddresses = new Map<NodeId, {host: string; port: number}>();

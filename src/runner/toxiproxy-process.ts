@@ -1,6 +1,6 @@
 import {closeSync, openSync} from 'node:fs';
 import {execa, type ResultPromise} from 'execa';
-import getPort from 'get-port';
+import {freePort} from '../cluster/ports.js';
 import {cliEntry} from '../cluster/paths.js';
 import {GRACE_BEFORE_SIGKILL_MS, stopChild, track} from '../cluster/supervisor.js';
 import {ClusterError, InputError} from '../errors/index.js';
@@ -25,7 +25,7 @@ export interface ToxiproxyProcess {
  * @throws ClusterError when it does not answer within 15 s.
  */
 export async function startToxiproxy(logFile: string): Promise<ToxiproxyProcess> {
-  const port = await getPort({host: '127.0.0.1'});
+  const port = await freePort();
   const fd = openSync(logFile, 'a');
   const child = track(
     execa(process.execPath, [cliEntry(), 'toxiproxy', '--host', '127.0.0.1', '--port', String(port), '--exit-with-stdin'], {
