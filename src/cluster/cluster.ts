@@ -204,6 +204,25 @@ export class Cluster {
     throw new ClusterError(`no leader elected within ${timeoutMs} ms${detail}`);
   }
 
+  /**
+   * Waits until the cluster is ready: `leader` — some node reports itself leader; `status` — every
+   * node answers status (systems without leaders).
+   * @returns a description for logs, e.g. `leader n2`.
+   * @throws ClusterError as `waitForLeader`.
+   */
+  async waitForReady(mode: 'leader' | 'status', timeoutMs: number, signal?: AbortSignal): Promise<string> {
+    if (mode === 'leader') return `leader ${await this.waitForLeader(timeoutMs, signal)}`;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !signal?.aborted) {
+      const answers = await Promise.all(this.ids.map((id) => this.status(id)));
+      if (answers.every((a) => a !== null)) return 'every node answers status';
+      if (this.ids.every((id) => !this.isRunning(id))) throw new ClusterError(`every node exited before the cluster was ready; logs in ${path.dirname(this.node(this.ids[0]).logFile)}`);
+      await new Promise((r) => setTimeout(r, READY_POLL_MS));
+    }
+    const silent = (await Promise.all(this.ids.map(async (id) => ((await this.status(id)) === null ? id : null)))).filter((id) => id !== null);
+    throw new ClusterError(`not every node answered status within ${timeoutMs} ms (silent: ${silent.join(', ')}); logs in ${path.dirname(this.node(this.ids[0]).logFile)}`);
+  }
+
   private node(id: NodeId): ClusterNode {
     const node = this.nodes.get(id);
     if (!node) throw new Error(`unknown node ${id}`);

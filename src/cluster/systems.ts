@@ -1,3 +1,4 @@
+import type {CustomSystem} from '../plan/schema.js';
 import {builtinNodeScript} from './paths.js';
 import type {NodeId} from './topology.js';
 
@@ -35,4 +36,29 @@ export function builtinCommand(system: 'raft' | 'paxos', launch: NodeLaunch): [s
     launch.dataDir,
     ...(launch.bugs.length > 0 ? ['--bugs', launch.bugs.join(',')] : []),
   ];
+}
+
+/** A plan's `cluster.system`: a built-in system's name, or a user's own command. */
+export type SystemSpec = 'raft' | 'paxos' | CustomSystem;
+
+/** How a system is named in logs and reports: `raft`, `paxos` or `custom`. */
+export function systemName(system: SystemSpec): string {
+  return typeof system === 'string' ? system : 'custom';
+}
+
+/**
+ * The command line of one node: a built-in node's, or the user's command with its placeholders
+ * (`{id}`, `{client_port}`, `{peer_port}`, `{peers}`, `{data_dir}`) replaced (docs/protocol.md).
+ */
+export function nodeCommand(system: SystemSpec, launch: NodeLaunch): [string, ...string[]] {
+  if (typeof system === 'string') return builtinCommand(system, launch);
+  const values: Record<string, string> = {
+    '{id}': launch.id,
+    '{client_port}': String(launch.clientPort),
+    '{peer_port}': String(launch.peerPort),
+    '{peers}': [...launch.peers].map(([id, addr]) => `${id}=${addr}`).join(','),
+    '{data_dir}': launch.dataDir,
+  };
+  const [file, ...args] = system.command.map((part) => part.replace(/\{(id|client_port|peer_port|peers|data_dir)\}/g, (p) => values[p]));
+  return [file === 'node' ? process.execPath : file, ...args];
 }

@@ -19,9 +19,24 @@ export const BUGS_BY_SYSTEM = {
 /** Every seeded bug of every system (`cluster.bugs` is then checked against the plan's system). */
 export const BUGS = ['stale-read', 'acceptor-forgets', 'no-promise-check', 'no-dedup'] as const;
 
+/** Placeholders a custom command may use; each is replaced per node (docs/protocol.md). */
+export const COMMAND_PLACEHOLDERS = ['{id}', '{client_port}', '{peer_port}', '{peers}', '{data_dir}'] as const;
+
+/**
+ * A user's own system: the command that starts one node, with placeholders, and how to tell the
+ * cluster is ready (`leader`: some node's status reports role leader; `status`: every node answers
+ * status).
+ */
+export const customSystem = z.strictObject({
+  command: z.array(z.string().min(1)).min(1),
+  protocol: z.literal('ndjson').default('ndjson'),
+  ready: z.enum(['leader', 'status']).default('leader'),
+});
+export type CustomSystem = z.output<typeof customSystem>;
+
 const cluster = z
   .strictObject({
-    system: z.enum(SYSTEMS).default('raft'),
+    system: z.union([z.enum(SYSTEMS), customSystem], {error: `expected ${SYSTEMS.join(', ')} or {command: [...], ready: leader | status}`}).default('raft'),
     nodes: z
       .number()
       .int()
@@ -32,6 +47,10 @@ const cluster = z
     readyTimeout: durationAtLeast(1000).default(20_000),
   })
   .superRefine((c, ctx) => {
+    if (typeof c.system !== 'string') {
+      if (c.bugs.length > 0) ctx.addIssue({code: 'custom', path: ['bugs'], message: 'seeded bugs exist only in the built-in systems'});
+      return;
+    }
     const known: readonly string[] = BUGS_BY_SYSTEM[c.system];
     c.bugs.forEach((bug, i) => {
       if (!known.includes(bug)) {

@@ -2,6 +2,7 @@ import type {Verdict} from '../checker/index.js';
 import {ExitCode} from '../errors/index.js';
 import type {HistoryEvent} from '../history/types.js';
 import type {NemesisEvent} from '../nemesis/events.js';
+import {systemName} from '../cluster/systems.js';
 import type {Plan} from '../plan/index.js';
 import {RESULTS_SCHEMA_VERSION, type CheckSummary, type OperationStats, type RunResults} from './results.js';
 
@@ -55,7 +56,7 @@ export function buildResults(input: ResultsInput): RunResults {
   if ((input.interrupted || input.harnessFailed) && valid === true) valid = 'unknown';
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
-    plan: {name: plan.name, seed: plan.seed, system: plan.cluster.system, nodes: plan.cluster.nodes, clients: plan.workload.clients, bugs: [...plan.cluster.bugs], file: input.planFile},
+    plan: {name: plan.name, seed: plan.seed, system: systemName(plan.cluster.system), nodes: plan.cluster.nodes, clients: plan.workload.clients, bugs: [...plan.cluster.bugs], file: input.planFile},
     startedAt: new Date(input.startedAtMs).toISOString(),
     durationMs: Math.round(input.durationMs),
     workloadStartMs: Math.round(input.workloadStartMs),

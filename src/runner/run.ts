@@ -4,7 +4,7 @@ import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {checkHistoryAsync} from '../checker/index.js';
 import {checkAvailability, checkNoCrash, checkRecovery, faultIntervals} from '../checks/index.js';
-import {builtinCommand, clientProxyName, Cluster, freePort, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch, type UnexpectedExit} from '../cluster/index.js';
+import {clientProxyName, Cluster, nodeCommand, systemName, freePort, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch, type UnexpectedExit} from '../cluster/index.js';
 import {ClusterError, InterruptedError} from '../errors/index.js';
 import {JsonlWriter, RunClock, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent, type PinnedOccurrence} from '../nemesis/index.js';
@@ -131,20 +131,21 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       dataDir: path.join(runDir, 'data', id),
       bugs: plan.cluster.bugs,
     }));
-    cluster = new Cluster(launches, (l) => builtinCommand(plan.cluster.system, l), runDir, (exit) => {
+    cluster = new Cluster(launches, (l) => nodeCommand(plan.cluster.system, l), runDir, (exit) => {
       const line = `node ${exit.node} exited unexpectedly (${exit.signal ?? `code ${exit.exitCode}`}); see ${exit.logFile}`;
       problems.push(line);
       log(line);
     });
     cluster.startAll();
-    const leader = await cluster.waitForLeader(plan.cluster.readyTimeout, signal).catch((error: unknown) => {
+    const readyMode = typeof plan.cluster.system === 'string' ? 'leader' : plan.cluster.system.ready;
+    const ready = await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, signal).catch((error: unknown) => {
       if (signal.aborted) throw new InterruptedError('interrupted before the cluster was ready; nothing was recorded');
       if (!(error instanceof ClusterError)) throw error;
       harnessFailure(`the cluster never became ready: ${error.message}`);
       return null;
     });
-    if (leader !== null) {
-      log(`${ids.length} ${plan.cluster.system} nodes up; leader ${leader}`);
+    if (ready !== null) {
+      log(`${ids.length} ${systemName(plan.cluster.system)} nodes up; ${ready}`);
 
       // 3. Workload and nemesis, together.
       const generator = new RegisterGenerator(plan.workload.keys, plan.workload.mix);
@@ -185,7 +186,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       if (!signal.aborted) {
         log(`final: healed; quiesce ${plan.final.quiesce / 1000} s, then read every key`);
         try {
-          await cluster.waitForLeader(plan.cluster.readyTimeout, signal);
+          await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, signal);
         } catch (error) {
           problems.push(`after the final heal: ${(error as Error).message}`);
         }
