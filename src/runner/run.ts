@@ -226,7 +226,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     events: recorder.events,
     checks: [
       {name: 'linearizable', model: plan.check.model, valid: check.valid, durationMs: check.durationMs, result: check, explanation: explainResult(check, recorder.events)},
-      ...otherChecks(plan, recorder.events, nemesisEvents, {from: workloadStartNs, to: workloadEndNs}, cluster?.unexpectedExits ?? []),
+      ...otherChecks(plan, recorder.events, nemesisEvents, {from: workloadStartNs, to: workloadEndNs}, cluster?.unexpectedExits ?? [], harnessFailed),
     ],
     nemesis: nemesisEvents,
     problems,
@@ -238,7 +238,14 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
 }
 
 /** Availability, recovery and no-crash (issue 7), with their bounds from the plan's `check`. */
-function otherChecks(plan: Plan, events: readonly HistoryEvent[], nemesis: readonly NemesisEvent[], workload: {from: number; to: number}, exits: readonly UnexpectedExit[]): CheckSummary[] {
+function otherChecks(
+  plan: Plan,
+  events: readonly HistoryEvent[],
+  nemesis: readonly NemesisEvent[],
+  workload: {from: number; to: number},
+  exits: readonly UnexpectedExit[],
+  harnessFailed: boolean,
+): CheckSummary[] {
   const timed = <T>(f: () => T): [T, number] => {
     const t = performance.now();
     const r = f();
@@ -253,7 +260,11 @@ function otherChecks(plan: Plan, events: readonly HistoryEvent[], nemesis: reado
   const [recovery, tr] = timed(() => checkRecovery(events, healed, workload.to, within));
   out.push({name: 'recovery', ...recovery, durationMs: tr});
   if (plan.check.noCrash) out.push({name: 'no-crash', ...checkNoCrash(exits), durationMs: 0});
-  return out;
+  // When the harness could not carry out the plan (the proxy server died, a fault failed), a low
+  // availability or a slow recovery says nothing about the system: those are not judged.
+  return harnessFailed
+    ? out.map((c) => (c.valid === false && c.name !== 'no-crash' ? {...c, valid: 'unknown' as const, explanation: `not judged, the harness failed: ${c.explanation}`} : c))
+    : out;
 }
 
 /** Waits for every promise, then rejects with the first rejection if any. */
