@@ -20,7 +20,7 @@ describe('faultline run', () => {
     const history = readFileSync(path.join(runDir, 'history.jsonl'), 'utf8').trim().split('\n');
     assert.equal(history.length, results.stats.operations * 2);
     assert.match(readFileSync(path.join(runDir, 'plan.yaml'), 'utf8'), /^seed: 1$/m);
-    assert.match(readFileSync(path.join(runDir, 'nemesis.jsonl'), 'utf8'), /"type":"start","step":0,"fault":"partition"/);
+    assert.match(readFileSync(path.join(runDir, 'nemesis.jsonl'), 'utf8'), /"type":"start","step":0,"occurrence":0,"fault":"partition"/);
     assert.match(result.stdout, /^valid {2}raft-smoke {2}seed 1$/m);
     assert.deepEqual(survivors(runDir), []);
   });
