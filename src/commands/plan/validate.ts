@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core';
 import {FaultlineCommand} from '../../cli/base.js';
+import {systemName} from '../../cluster/index.js';
 import {formatDuration, loadPlan} from '../../plan/index.js';
 
 /** `faultline plan validate FILE`: checks a plan without running it. */
@@ -18,7 +19,7 @@ export default class PlanValidate extends FaultlineCommand {
     const {args} = await this.parse(PlanValidate);
     const plan = await loadPlan(args.file);
     const summary = {file: args.file, name: plan.name, nodes: plan.cluster.nodes, steps: plan.nemesis.length, durationMs: plan.workload.duration};
-    this.log(`${args.file}: valid — ${plan.cluster.system}, ${plan.cluster.nodes} nodes, ${plan.workload.clients} clients for ${formatDuration(plan.workload.duration)}, ${plan.nemesis.length} nemesis steps`);
+    this.log(`${args.file}: valid — ${systemName(plan.cluster.system)}, ${plan.cluster.nodes} nodes, ${plan.workload.clients} clients for ${formatDuration(plan.workload.duration)}, ${plan.nemesis.length} nemesis steps`);
     return summary;
   }
 }
