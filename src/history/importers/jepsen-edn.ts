@@ -3,7 +3,7 @@ import {casRegister, type CasRegisterOptions} from '../../checker/models/cas-reg
 import type {SourcePosition} from '../../checker/locate.js';
 import {HistoryFormatError} from '../../errors/index.js';
 import type {EventType, HistoryEvent, OpFunction} from '../types.js';
-import {EdnSyntaxError, Keyword, LineIndex, readEdnAllLocated, type EdnValue} from './edn.js';
+import {contentColumn, keywordName, readEdnValues, showEdn} from './edn.js';
 import type {ImportedHistory} from './porcupine.js';
 
 /** The key under which single-register Jepsen/Knossos histories are imported. */
@@ -26,39 +26,23 @@ export function readJepsenEdnHistory(path: string, modelOptions: CasRegisterOpti
 
 /** `readJepsenEdnHistory` on text; `file` is named in errors. */
 export function parseJepsenEdnHistory(text: string, file: string, modelOptions: CasRegisterOptions = {}): ImportedHistory<HistoryEvent> & {timed: boolean} {
-  const lines = new LineIndex(text);
-  const at = (offset: number): string => {
-    const {line, column} = lines.at(offset);
-    return `${file}:${line}:${column}`;
-  };
-  let read: ReturnType<typeof readEdnAllLocated>;
-  try {
-    read = readEdnAllLocated(text);
-  } catch (error) {
-    if (error instanceof EdnSyntaxError) throw new HistoryFormatError(`${at(error.offset)}: ${error.message}`);
-    throw error;
-  }
-  const {values: top} = read;
-  const inVector = top.length === 1 && Array.isArray(top[0]);
-  const maps = inVector ? (top[0] as EdnValue[]) : top;
-  const offsets = inVector ? (read.itemOffsets.get(top[0] as EdnValue[]) ?? []) : read.offsets;
-
-  const raw: Array<Omit<HistoryEvent, 'index'> & {hasTime: boolean; offset: number}> = [];
-  maps.forEach((map, position) => {
-    const offset = offsets[position] ?? 0;
-    const where = at(offset);
+  const lines = text.split('\n');
+  unwrapSequence(lines, file);
+  const raw: Array<Omit<HistoryEvent, 'index'> & {hasTime: boolean; position: SourcePosition}> = [];
+  readEdnValues(lines, file).forEach(({value: map, line, column}, position) => {
+    const where = `${file}:${line}:${column}`;
     if (!(map instanceof Map)) throw new HistoryFormatError(`${where}: expected a map {:process … :type … :f … :value …}`);
-    const process = map.get(':process');
+    const process = map.get('process');
     if (typeof process !== 'number') return; // :nemesis and other non-client processes
-    const type = name(map.get(':type'));
-    const f = name(map.get(':f'));
+    const type = keywordName(map.get('type'));
+    const f = keywordName(map.get('f'));
     if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info') throw new HistoryFormatError(`${where}: expected :type to be :invoke, :ok, :fail or :info`);
-    if (f !== 'read' && f !== 'write' && f !== 'cas') throw new HistoryFormatError(`${where}: expected :f to be :read, :write or :cas (a register), got ${String(map.get(':f'))}`);
-    const value = map.get(':value') ?? null;
+    if (f !== 'read' && f !== 'write' && f !== 'cas') throw new HistoryFormatError(`${where}: expected :f to be :read, :write or :cas (a register), got ${showEdn(map.get('f'))}`);
+    const value = map.get('value') ?? null;
     const readable = typeof value === 'number' || value === null || Array.isArray(value);
     // e.g. :timed-out on an :info completion: the value is unknown. On an invoke it is an error.
     if (!readable && type === 'invoke') throw new HistoryFormatError(`${where}: expected :value to be nil, an integer or [from to] on an invoke`);
-    const time = map.get(':time');
+    const time = map.get('time');
     raw.push({
       process,
       type: type as EventType,
@@ -67,22 +51,46 @@ export function parseJepsenEdnHistory(text: string, file: string, modelOptions: 
       value: readable ? value : null,
       time: typeof time === 'number' ? time : position,
       hasTime: typeof time === 'number',
-      offset,
+      position: {line, column},
     });
   });
   const allTimed = raw.every((e) => e.hasTime);
   // Completions of writes and cas carry their invoke's value when theirs is unknown.
   const open = new Map<number, unknown>();
   const positions: SourcePosition[] = [];
-  const events: HistoryEvent[] = raw.map(({hasTime: _hasTime, offset, ...event}, index) => {
+  const events: HistoryEvent[] = raw.map(({hasTime: _hasTime, position, ...event}, index) => {
     if (event.type === 'invoke') open.set(event.process, event.value);
     else if (event.f !== 'read' && event.value === null) event.value = open.get(event.process) ?? null;
-    positions.push(lines.at(offset));
+    positions.push(position);
     return {...event, index, time: allTimed ? event.time : index};
   });
   return {events, model: casRegister(modelOptions), positions, timed: allTimed && events.length > 0};
 }
 
-function name(value: EdnValue | undefined): string | undefined {
-  return value instanceof Keyword ? value.name : undefined;
+/**
+ * Blanks out (with spaces, so that columns stay) the brackets of a top-level vector or list of
+ * events, Knossos' layout, so that each event is read as a top-level value with its own line.
+ * Jepsen's layout, maps one after another, is left as it is.
+ * @throws HistoryFormatError when the vector or list is not closed at the end.
+ */
+function unwrapSequence(lines: string[], file: string): void {
+  const first = lines.findIndex((line) => contentColumn(line) > 0);
+  if (first === -1) return;
+  const openAt = contentColumn(lines[first]) - 1;
+  const open = lines[first][openAt];
+  if (open !== '[' && open !== '(') return;
+  const close = open === '[' ? ']' : ')';
+  lines[first] = blankOut(lines[first], openAt);
+  let last = lines.length - 1;
+  while (last > first && contentColumn(lines[last]) === 0) last--;
+  // The closing bracket is the last on its line, before nothing but a comment.
+  const closeAt = lines[last].lastIndexOf(close);
+  if (closeAt === -1 || !/^[\s,]*(;.*)?$/.test(lines[last].slice(closeAt + 1))) {
+    throw new HistoryFormatError(`${file}:${last + 1}:${lines[last].trimEnd().length + 1}: expected ${close} closing the ${open} at ${first + 1}:${openAt + 1}, got the end of the input`);
+  }
+  lines[last] = blankOut(lines[last], closeAt);
+}
+
+function blankOut(line: string, at: number): string {
+  return `${line.slice(0, at)} ${line.slice(at + 1)}`;
 }

@@ -5,7 +5,7 @@ import type {SourcePosition} from '../../checker/locate.js';
 import type {AnyModel, CheckableEvent} from '../../checker/types.js';
 import {HistoryFormatError} from '../../errors/index.js';
 import type {EventType, HistoryEvent, OpFunction} from '../types.js';
-import {EdnSyntaxError, Keyword, readEdn} from './edn.js';
+import {keywordName, readEdnValues} from './edn.js';
 
 /**
  * A history read from another tool's format, with the model whose semantics its verdicts assume.
@@ -107,35 +107,25 @@ export function parsePorcupineKvLog(text: string, file: string): ImportedHistory
   const events: CheckableEvent[] = [];
   const positions: SourcePosition[] = [];
   const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n];
-    if (line.trim() === '') continue;
-    const column = line.length - line.trimStart().length + 1;
-    const where = `${file}:${n + 1}:${column}`;
-    let map;
-    try {
-      map = readEdn(line);
-    } catch (error) {
-      if (error instanceof EdnSyntaxError) throw new HistoryFormatError(`${file}:${n + 1}:${error.offset + 1}: ${error.message}`);
-      throw error;
-    }
+  let previousLine = 0;
+  for (const {value: map, line: lineNumber, column, endLine} of readEdnValues(lines, file)) {
+    const where = `${file}:${lineNumber}:${column}`;
+    if (lineNumber === previousLine) throw new HistoryFormatError(`${where}: expected one EDN map per line, got another on the same line`);
+    if (endLine !== lineNumber) throw new HistoryFormatError(`${where}: expected one EDN map per line, got one that ends on line ${endLine}`);
+    previousLine = lineNumber;
     if (!(map instanceof Map)) throw new HistoryFormatError(`${where}: expected an EDN map {:process … :type … :f … :key … :value …}`);
-    const process = map.get(':process');
-    const type = keywordName(map.get(':type'));
-    const f = keywordName(map.get(':f'));
-    const key = map.get(':key');
-    const value = map.has(':value') ? map.get(':value') : null;
+    const process = map.get('process');
+    const type = keywordName(map.get('type'));
+    const f = keywordName(map.get('f'));
+    const key = map.get('key');
+    const value = map.get('value') ?? null;
     if (typeof process !== 'number' || !Number.isInteger(process)) throw new HistoryFormatError(`${where}: expected :process to be an integer`);
     if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info') throw new HistoryFormatError(`${where}: expected :type to be :invoke, :ok, :fail or :info`);
     if (f !== 'get' && f !== 'put' && f !== 'append') throw new HistoryFormatError(`${where}: expected :f to be :get, :put or :append`);
     if (typeof key !== 'string') throw new HistoryFormatError(`${where}: expected :key to be a string`);
     if (value !== null && typeof value !== 'string') throw new HistoryFormatError(`${where}: expected :value to be a string or nil`);
-    positions.push({line: n + 1, column});
-    events.push({index: events.length, process, type, f, key, value, time: n + 1});
+    positions.push({line: lineNumber, column});
+    events.push({index: events.length, process, type, f, key, value, time: lineNumber});
   }
   return {events, model: kvModel(), positions};
-}
-
-function keywordName(value: unknown): string | undefined {
-  return value instanceof Keyword ? value.name : undefined;
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {checkHistory} from '../../../src/checker/index.js';
 import {HistoryFormatError} from '../../../src/errors/index.js';
-import {readEdn} from '../../../src/history/importers/edn.js';
 import {parsePorcupineEtcdLog, parsePorcupineKvLog} from '../../../src/history/importers/porcupine.js';
 
 const ETCD = [
@@ -72,14 +71,6 @@ test('a malformed kv line is an error naming the file and line', () => {
     () => parsePorcupineKvLog('{:process 0, :type :invoke, :f :delete, :key "1", :value nil}', 'c.txt'),
     (error: unknown) => error instanceof HistoryFormatError && /c\.txt:1:1: expected :f to be/.test(error.message),
   );
-});
-
-test('the EDN reader reads maps, vectors, keywords, strings with escapes, nil and numbers', () => {
-  const value = readEdn('{:a [1 -2 nil "q\\"x"], "b" :c, :d #{true}} ; comment');
-  assert.ok(value instanceof Map);
-  assert.deepEqual(value.get(':a'), [1, -2, null, 'q"x']);
-  assert.equal(String(value.get('b')), ':c');
-  assert.deepEqual(value.get(':d'), [true]);
 });
 
 test('a Knossos EDN history reads as register events, with the Knossos model options', async () => {
