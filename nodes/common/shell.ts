@@ -124,9 +124,29 @@ export async function runNode<S, R, M>(program: NodeProgram<S, R, M>): Promise<v
     }
   };
 
+  // The node's clock (docs/protocol.md "clock"): the core counts ticks, so a rate scales the tick
+  // interval, and with it every election and heartbeat timeout; the offset is kept and reported.
+  let clock = {rate: 1, offsetMs: 0};
+  let ticks = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const startTicking = (): void => {
+    if (timer) clearInterval(timer);
+    timer = setInterval(() => {
+      ticks++;
+      run({type: 'tick'});
+    }, args.tickMs / clock.rate);
+  };
+
   const handle = (request: ClientRequest, reply: ReplyFn): void => {
     if (request.type === 'status') {
-      reply({type: 'status_ok', id: request.id, node: id, ...program.status(state)});
+      reply({type: 'status_ok', id: request.id, node: id, ...program.status(state), ticks});
+      return;
+    }
+    if (request.type === 'clock') {
+      if (request.rate !== clock.rate || request.offsetMs !== clock.offsetMs) say(`${id} clock set to rate ${request.rate}, offset ${request.offsetMs} ms`);
+      clock = {rate: request.rate, offsetMs: request.offsetMs};
+      startTicking();
+      reply({type: 'clock_ok', id: request.id, ...clock});
       return;
     }
     const requestId = nextRequestId++;
@@ -154,14 +174,14 @@ export async function runNode<S, R, M>(program: NodeProgram<S, R, M>): Promise<v
     process.exit(1);
   }
 
-  const timer = setInterval(() => run({type: 'tick'}), args.tickMs);
+  startTicking();
 
   let stopping = false;
   const shutdown = (why: string): void => {
     if (stopping) return;
     stopping = true;
     say(`${id} shutting down (${why})`);
-    clearInterval(timer);
+    if (timer) clearInterval(timer);
     links.close();
     for (const s of servers) s.close();
     try {

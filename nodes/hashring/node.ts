@@ -64,7 +64,10 @@ async function main(): Promise<void> {
   const {file} = storage;
   if (storage.tornBytes > 0) say(`${id} discarded a torn last record (${storage.tornBytes} bytes)`);
   if (storage.records > 0) say(`${id} restored ${storage.store.size} keys and ${storage.hints.length} hints from disk`);
-  const state = newRingState(config, Date.now(), {store: storage.store, hints: storage.hints});
+  /** The node's clock: wall time plus the offset an admin `clock` request set (docs/protocol.md). */
+  let clockOffsetMs = 0;
+  const now = (): number => Date.now() + clockOffsetMs;
+  const state = newRingState(config, now(), {store: storage.store, hints: storage.hints});
   say(
     `${id} started as replica (N=${config.n} W=${config.w} R=${config.r} V=${config.vnodes} phi>${config.phiThreshold}, tick ${args.tickMs} ms, bugs: ${[...args.bugs].join(',') || 'none'})`,
   );
@@ -110,13 +113,21 @@ async function main(): Promise<void> {
   };
 
   const handle = (request: AnyClientRequest, reply: (r: AnyClientReply) => void): void => {
+    if (request.type === 'clock') {
+      // The node reads time through now(): the offset shifts its HLC and failure detector. Its
+      // timers are not rescaled, so the rate is reported back as 1.
+      clockOffsetMs = request.offsetMs;
+      say(`${id} clock offset set to ${clockOffsetMs} ms`);
+      reply({type: 'clock_ok', id: request.id, rate: 1, offsetMs: clockOffsetMs} as AnyClientReply);
+      return;
+    }
     if (request.type === 'status') {
       reply({type: 'status_ok', id: request.id, node: id, role: 'replica', term: 0, leader: null, ...statusOf(state)} as AnyClientReply);
       return;
     }
     const requestId = nextRequestId++;
     waiting.set(requestId, {id: request.id, reply});
-    const nowMs = Date.now();
+    const nowMs = now();
     switch (request.type) {
       case 'read':
       case 'read_set':
@@ -167,7 +178,7 @@ async function main(): Promise<void> {
         } catch {
           return; // a bad peer line is dropped; every protocol here tolerates lost messages
         }
-        run({type: 'message', nowMs: Date.now(), message});
+        run({type: 'message', nowMs: now(), message});
       }),
       await listen(clientServer, args.clientPort),
     ];
@@ -176,7 +187,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const timer = setInterval(() => run({type: 'tick', nowMs: Date.now()}), args.tickMs);
+  const timer = setInterval(() => run({type: 'tick', nowMs: now()}), args.tickMs);
 
   let stopping = false;
   const shutdown = (why: string): void => {

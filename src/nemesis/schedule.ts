@@ -1,7 +1,7 @@
 import type {Cluster} from '../cluster/cluster.js';
 import {clientProxyName, peerLinks, peerProxyName, type DirectedLink, type NodeId} from '../cluster/topology.js';
 import {sleep, type RunClock} from '../history/clock.js';
-import type {LinkStep, NemesisStep, PartitionStep, ProcessStep} from '../plan/nemesis-schema.js';
+import type {ClockStep, LinkStep, NemesisStep, PartitionStep, ProcessStep} from '../plan/nemesis-schema.js';
 import type {Rng} from '../rng/index.js';
 import type {NemesisEvent} from './events.js';
 import type {LinkCutter, LinkProxies} from './links.js';
@@ -146,6 +146,9 @@ async function runOccurrence(step: NemesisStep, index: number, k: number, rng: R
     case 'pause':
     case 'restart':
       return runProcessFault(step, index, k, rng, shared);
+    case 'clock-skew':
+    case 'clock-strobe':
+      return runClockFault(step, index, k, rng, shared);
     default:
       return runLinkFault(step, index, k, rng, shared);
   }
@@ -327,4 +330,41 @@ async function runLinkFault(step: LinkStep, index: number, k: number, rng: Rng, 
   await Promise.all(proxies.flatMap((p) => streams.map((stream) => ctx.proxies.removeToxic(p, name(stream)))));
   ctx.record({time: ctx.clock.now(), type: 'stop', step: index, occurrence: k, fault: step.fault, proxies, description: `removed ${toxic.label}`});
   ctx.log(`nemesis: removed ${toxic.label} on ${where}`);
+}
+
+/** Sets the clock of every node in `nodes`; returns the failures (a node without a clock says so). */
+async function setClocks(ctx: NemesisContext, nodes: readonly NodeId[], rate: number, offsetMs: number): Promise<string[]> {
+  const results = await Promise.all(nodes.map((id) => ctx.cluster.setClock(id, rate, offsetMs)));
+  return results.filter((r): r is string => typeof r === 'string');
+}
+
+async function runClockFault(step: ClockStep, index: number, k: number, rng: Rng, shared: Shared): Promise<void> {
+  const {ctx} = shared;
+  const nodes = await nodesFor(step, 'one', index, k, rng, shared);
+  if (typeof nodes === 'string') {
+    ctx.record({time: ctx.clock.now(), type: 'skip', step: index, occurrence: k, fault: step.fault, description: `${step.fault} ${describeTarget(step)} skipped: ${nodes}`});
+    return;
+  }
+  if (step.name) shared.acted.set(step.name, {nodes});
+  const who = nodes.join(' ');
+  const label = step.fault === 'clock-skew' ? `clock of ${who} at rate ${step.rate}, offset ${step.offset} ms` : `clock of ${who} strobing between rate ${step.rate} and ${1 / step.rate} every ${step.period} ms`;
+  const failed = await setClocks(ctx, nodes, step.rate, step.fault === 'clock-skew' ? step.offset : 0);
+  if (failed.length === nodes.length) {
+    ctx.record({time: ctx.clock.now(), type: 'skip', step: index, occurrence: k, fault: step.fault, description: `${step.fault} skipped: ${failed[0]}`});
+    return;
+  }
+  ctx.record({time: ctx.clock.now(), type: 'start', step: index, occurrence: k, fault: step.fault, nodes, description: label});
+  ctx.log(`nemesis: ${label}`);
+  if (step.fault === 'clock-strobe') {
+    const untilMs = nowMs(ctx) + step.for;
+    for (let fast = false; nowMs(ctx) < untilMs && !ctx.signal.aborted; fast = !fast) {
+      await sleep(Math.min(step.period, untilMs - nowMs(ctx)), ctx.signal);
+      await setClocks(ctx, nodes, fast ? step.rate : 1 / step.rate, 0);
+    }
+  } else {
+    await sleep(step.for, ctx.signal);
+  }
+  await setClocks(ctx, nodes, 1, 0);
+  ctx.record({time: ctx.clock.now(), type: 'stop', step: index, occurrence: k, fault: step.fault, nodes, description: `clock of ${who} restored`});
+  ctx.log(`nemesis: clock of ${who} restored`);
 }

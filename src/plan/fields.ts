@@ -26,5 +26,19 @@ export const durationAtLeast = (minMs: number) =>
 
 export const duration = durationAtLeast(0);
 
+/** A duration that may be negative (`-500ms`: behind), in milliseconds, within ±24h. */
+export const signedDuration = z
+  .string({error: 'expected a duration like 500ms or -2s'})
+  .meta({pattern: '^-?[0-9]+(\\.[0-9]+)?(ms|s|m|h)$', description: 'A duration that may be negative: -500ms, 2s.'})
+  .transform((text, ctx) => {
+    const negative = text.trim().startsWith('-');
+    const ms = parseDuration(negative ? text.trim().slice(1) : text);
+    if (ms === null || ms > MAX_DURATION_MS) {
+      ctx.addIssue({code: 'custom', message: `expected a duration like 500ms or -2s, got "${text}"`});
+      return z.NEVER;
+    }
+    return negative ? -ms : ms;
+  });
+
 export const nodeId = z.string().regex(/^n[1-9]$/, 'expected a node id n1 … n7');
 

@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import {duration, durationAtLeast, nodeId} from './fields.js';
+import {duration, durationAtLeast, nodeId, signedDuration} from './fields.js';
 
 /**
  * The nemesis step schema (docs/plans.md "Nemesis"). Every step has a fault, a schedule (`at`,
@@ -140,11 +140,35 @@ const slicer = z.strictObject({
 const resetPeer = z.strictObject({fault: z.literal('reset-peer'), ...linkCommon, timeout: duration.default(0)});
 const limitData = z.strictObject({fault: z.literal('limit-data'), ...linkCommon, bytes: z.number().int().min(0)});
 
+/**
+ * Clock faults through the node's admin `clock` request (no root needed): `clock-skew` sets a
+ * rate (2 = the node's time runs twice as fast, so its timeouts fire in half the time) and an
+ * offset for `for`; `clock-strobe` alternates the rate between `rate` and 1/`rate` every `period`.
+ */
+const clockSkew = z.strictObject({
+  fault: z.literal('clock-skew'),
+  ...schedule,
+  ...lasting,
+  target: target.default('one'),
+  'same-as': stepName.optional(),
+  rate: z.number().gt(0).max(100).default(1),
+  offset: signedDuration.default(0),
+});
+const clockStrobe = z.strictObject({
+  fault: z.literal('clock-strobe'),
+  ...schedule,
+  ...lasting,
+  target: target.default('one'),
+  'same-as': stepName.optional(),
+  rate: z.number().gt(1).max(100).default(4),
+  period: durationAtLeast(50),
+});
+
 /** Every fault a plan may name. */
-export const FAULTS = ['partition', 'kill', 'stop', 'pause', 'restart', 'latency', 'bandwidth', 'slicer', 'reset-peer', 'limit-data'] as const;
+export const FAULTS = ['partition', 'kill', 'stop', 'pause', 'restart', 'latency', 'bandwidth', 'slicer', 'reset-peer', 'limit-data', 'clock-skew', 'clock-strobe'] as const;
 
 export const nemesisStep = z
-  .discriminatedUnion('fault', [partition, processFault('kill'), processFault('stop'), processFault('pause'), restart, latency, bandwidth, slicer, resetPeer, limitData], {
+  .discriminatedUnion('fault', [partition, processFault('kill'), processFault('stop'), processFault('pause'), restart, latency, bandwidth, slicer, resetPeer, limitData, clockSkew, clockStrobe], {
     error: (issue) => (issue.code === 'invalid_union' ? `expected fault: ${FAULTS.join(', ')}` : undefined),
   })
   .superRefine((s, ctx) => {
@@ -158,3 +182,4 @@ export type NemesisStep = z.output<typeof nemesisStep>;
 export type PartitionStep = Extract<NemesisStep, {fault: 'partition'}>;
 export type ProcessStep = Extract<NemesisStep, {fault: 'kill' | 'stop' | 'pause' | 'restart'}>;
 export type LinkStep = Extract<NemesisStep, {fault: 'latency' | 'bandwidth' | 'slicer' | 'reset-peer' | 'limit-data'}>;
+export type ClockStep = Extract<NemesisStep, {fault: 'clock-skew' | 'clock-strobe'}>;

@@ -178,7 +178,7 @@ export async function loadPlan(file: string): Promise<Plan> {
 }
 
 /** Nemesis step fields that hold durations (ms inside, text in plan.yaml). */
-const DURATION_FIELDS = new Set(['at', 'for', 'every', 'every-jitter', 'jitter', 'wait-timeout', 'latency', 'delay', 'timeout', 'flap']);
+const DURATION_FIELDS = new Set(['at', 'for', 'every', 'every-jitter', 'jitter', 'wait-timeout', 'offset', 'period', 'latency', 'delay', 'timeout', 'flap']);
 
 /** The resolved plan as YAML (defaults filled, seed written, durations as text), for plan.yaml in the run directory. */
 export function formatPlan(plan: Plan): string {

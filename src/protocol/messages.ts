@@ -46,8 +46,21 @@ export interface StatusRequest {
   id: number;
 }
 
+/**
+ * Admin: sets the node's clock. `rate` scales how fast the node's time passes (2 = twice as fast:
+ * a node counting ticks then fires its timeouts in half the time); `offsetMs` shifts the wall
+ * clock the node reads, for nodes with time-based logic (leases, timestamps). Rate 1 and offset 0
+ * restore the real clock. Nodes without an injectable clock answer `error malformed`.
+ */
+export interface ClockRequest {
+  type: 'clock';
+  id: number;
+  rate: number;
+  offsetMs: number;
+}
+
 export type KvRequest = ReadRequest | WriteRequest | CasRequest;
-export type ClientRequest = KvRequest | StatusRequest;
+export type ClientRequest = KvRequest | StatusRequest | ClockRequest;
 
 export interface ReadOk {
   type: 'read_ok';
@@ -76,6 +89,16 @@ export interface StatusOk {
   /** Id of the leader this node believes in, or null. */
   leader: string | null;
   commitIndex?: number;
+  /** Ticks the node has counted since it started (nodes with an injectable clock). */
+  ticks?: number;
+}
+
+/** Reply to `clock`: the clock now in force. */
+export interface ClockOk {
+  type: 'clock_ok';
+  id: number;
+  rate: number;
+  offsetMs: number;
 }
 
 /**
@@ -102,7 +125,7 @@ export interface ErrorReply {
   leader?: string | null;
 }
 
-export type ClientReply = ReadOk | WriteOk | CasOk | StatusOk | ErrorReply;
+export type ClientReply = ReadOk | WriteOk | CasOk | StatusOk | ClockOk | ErrorReply;
 
 /** Upper bound on one NDJSON line, in bytes. Longer lines get `too_long` and are discarded. */
 export const MAX_LINE_BYTES = 1024 * 1024;

@@ -56,8 +56,15 @@ export function parseClientRequest(line: string): ClientRequest {
       };
     case 'status':
       return {type: 'status', id};
+    case 'clock':
+      return {
+        type: 'clock',
+        id,
+        rate: field(o, 'rate', (v): v is number => typeof v === 'number' && v > 0 && v <= 100, 'a number in (0, 100]'),
+        offsetMs: field(o, 'offsetMs', (v): v is number => typeof v === 'number' && Number.isFinite(v), 'a number of ms', true) ?? 0,
+      };
     default:
-      throw new ProtocolError(`type: expected read, write, cas or status, got ${JSON.stringify(o.type)}`);
+      throw new ProtocolError(`type: expected read, write, cas, status or clock, got ${JSON.stringify(o.type)}`);
   }
 }
 
@@ -96,6 +103,14 @@ export function parseClientReply(line: string): ClientReply {
         term: field(o, 'term', isInt, 'an integer'),
         leader: field(o, 'leader', isStringOrNull, 'a string or null'),
         commitIndex: field(o, 'commitIndex', isInt, 'an integer', true),
+        ticks: field(o, 'ticks', isInt, 'an integer', true),
+      };
+    case 'clock_ok':
+      return {
+        type: 'clock_ok',
+        id: field(o, 'id', isInt, 'an integer'),
+        rate: field(o, 'rate', (v): v is number => typeof v === 'number', 'a number'),
+        offsetMs: field(o, 'offsetMs', (v): v is number => typeof v === 'number', 'a number'),
       };
     case 'error':
       return {

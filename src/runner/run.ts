@@ -181,6 +181,8 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       }
       links_.forget();
       cluster.resumeAll();
+      // Real clocks again (a node without an injectable clock just says so; nothing to undo there).
+      await Promise.all(ids.filter((id) => cluster!.isRunning(id)).map((id) => cluster!.setClock(id, 1, 0)));
       for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
       record({time: clock.now(), type: 'stop', step: -1, fault: 'heal', description: 'healed'});
       if (!signal.aborted) {

@@ -70,7 +70,7 @@ describe('plan parsing', () => {
   });
 
   test('an unknown fault is named', () => {
-    assert.match(planError('nemesis:\n  - fault: meteor\n    at: 1s\n'), /^plans\/x\.yaml:2:\d+: nemesis\.0\.fault: expected fault: partition, kill, stop, pause, restart, latency, bandwidth, slicer, reset-peer, limit-data$/);
+    assert.match(planError('nemesis:\n  - fault: meteor\n    at: 1s\n'), /^plans\/x\.yaml:2:\d+: nemesis\.0\.fault: expected fault: partition, kill, stop, pause, restart, latency, bandwidth, slicer, reset-peer, limit-data, clock-skew, clock-strobe$/);
   });
 
   test('YAML syntax errors carry a position and no stack', () => {
