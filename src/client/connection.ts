@@ -121,17 +121,23 @@ export class NodeConnection {
 }
 
 /**
+ * Sends one admin request (status, clock) over a short-lived connection.
+ * @returns the reply.
+ * @throws RequestFailed when the node cannot be reached or does not answer within `timeoutMs`.
+ */
+export async function adminRequest(host: string, port: number, body: RequestBody, timeoutMs: number): Promise<ClientReply> {
+  const conn = await NodeConnection.connect(host, port, timeoutMs);
+  try {
+    return await conn.request(body, timeoutMs);
+  } finally {
+    conn.close();
+  }
+}
+
+/**
  * Asks a node for its status over a short-lived connection.
  * @returns the reply, or null when the node did not answer within `timeoutMs`.
  */
 export async function queryStatus(host: string, port: number, timeoutMs: number): Promise<ClientReply | null> {
-  let conn: NodeConnection | null = null;
-  try {
-    conn = await NodeConnection.connect(host, port, timeoutMs);
-    return await conn.request({type: 'status'}, timeoutMs);
-  } catch {
-    return null;
-  } finally {
-    conn?.close();
-  }
+  return adminRequest(host, port, {type: 'status'}, timeoutMs).catch(() => null);
 }

@@ -1,7 +1,7 @@
 import {closeSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
-import {NodeConnection, queryStatus} from '../client/index.js';
+import {adminRequest, queryStatus} from '../client/index.js';
 import {ClusterError} from '../errors/index.js';
 import type {StatusOk} from '../protocol/index.js';
 import {GRACE_BEFORE_SIGKILL_MS, stopChild, track} from './supervisor.js';
@@ -171,16 +171,12 @@ export class Cluster {
    * @returns the clock the node reports now in force, or a reason it could not be set.
    */
   async setClock(id: NodeId, rate: number, offsetMs: number): Promise<{rate: number; offsetMs: number} | string> {
-    let conn: NodeConnection | null = null;
     try {
-      conn = await NodeConnection.connect('127.0.0.1', this.node(id).launch.clientPort, STATUS_TIMEOUT_MS);
-      const reply = await conn.request({type: 'clock', rate, offsetMs}, STATUS_TIMEOUT_MS);
+      const reply = await adminRequest('127.0.0.1', this.node(id).launch.clientPort, {type: 'clock', rate, offsetMs}, STATUS_TIMEOUT_MS);
       if (reply.type === 'clock_ok') return {rate: reply.rate, offsetMs: reply.offsetMs};
       return reply.type === 'error' ? `${id} refused the clock request (${reply.code}: ${reply.text})` : `${id} answered ${reply.type}`;
     } catch (error) {
       return `${id} did not answer the clock request (${(error as Error).message})`;
-    } finally {
-      conn?.close();
     }
   }
 
