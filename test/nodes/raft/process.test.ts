@@ -4,117 +4,15 @@
  * `malformed`, the leader survives SIGKILL + restart. Every process is killed in `after`.
  */
 import assert from 'node:assert/strict';
-import {spawn, type ChildProcess} from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import {after, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
-import getPort from 'get-port';
-import {LineDecoder, encodeLine, parseClientReply, type ClientReply} from '../../../src/protocol/index.js';
+import {encodeLine} from '../../../src/protocol/index.js';
+import {ask, connect, exited, nodeProcesses, waitForLeader, waitForOutput} from '../process-helpers.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const NODE_TS = path.join(ROOT, 'nodes/raft/node.ts');
-/** How long to wait for a leader, in ms. Elections take 300–600 ms; process start with tsx ~1 s. */
-const READY_TIMEOUT_MS = 15_000;
-const GRACE_BEFORE_SIGKILL_MS = 2_000;
-
-interface Proc {
-  id: string;
-  args: string[];
-  clientPort: number;
-  child: ChildProcess;
-  output: string[];
-}
-
-const procs: Proc[] = [];
-const dirs: string[] = [];
-
-function start(id: string, args: string[], clientPort: number): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', NODE_TS, ...args], {cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe']});
-  const p: Proc = {id, args, clientPort, child, output: []};
-  child.stdout!.on('data', (b: Buffer) => p.output.push(b.toString()));
-  child.stderr!.on('data', (b: Buffer) => p.output.push(b.toString()));
-  procs.push(p);
-  return p;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-after(async () => {
-  await Promise.all(
-    procs.map(async ({child}) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), GRACE_BEFORE_SIGKILL_MS);
-      await exited(child);
-      clearTimeout(timer);
-    }),
-  );
-  for (const d of dirs) fs.rmSync(d, {recursive: true, force: true});
-});
-
-/** One connection to a client port that sends lines and returns replies in order. */
-async function connect(port: number): Promise<{ask: (line: string) => Promise<ClientReply>; close: () => void}> {
-  const socket = net.connect({host: '127.0.0.1', port});
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  const waiters: ((r: ClientReply) => void)[] = [];
-  const decoder = new LineDecoder((line) => waiters.shift()?.(parseClientReply(line)));
-  socket.on('data', (b: Buffer) => decoder.push(b));
-  socket.on('error', () => {});
-  return {
-    ask: (line) =>
-      new Promise((resolve) => {
-        waiters.push(resolve);
-        socket.write(line.endsWith('\n') ? line : line + '\n');
-      }),
-    close: () => socket.destroy(),
-  };
-}
-
-async function ask(port: number, message: object): Promise<ClientReply | null> {
-  try {
-    const c = await connect(port);
-    try {
-      return await Promise.race([c.ask(encodeLine(message)), new Promise<null>((r) => setTimeout(() => r(null), 2000))]);
-    } finally {
-      c.close();
-    }
-  } catch {
-    return null;
-  }
-}
-
-async function waitForLeader(nodes: Proc[]): Promise<Proc> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    for (const p of nodes) {
-      const r = await ask(p.clientPort, {type: 'status', id: 1});
-      if (r?.type === 'status_ok' && r.role === 'leader') return p;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no leader within ${READY_TIMEOUT_MS} ms\n${nodes.map((p) => p.output.join('')).join('\n')}`);
-}
+const {start, startCluster, cleanup} = nodeProcesses('raft');
+after(cleanup);
 
 test('three real nodes elect a leader, serve a write and a read, and recover a killed leader', {timeout: 60_000}, async () => {
-  const ids = ['n1', 'n2', 'n3'];
-  const ports = new Map<string, {client: number; peer: number}>();
-  for (const id of ids) ports.set(id, {client: await getPort({host: '127.0.0.1'}), peer: await getPort({host: '127.0.0.1'})});
-  const nodes = ids.map((id) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `faultline-raft-${id}-`));
-    dirs.push(dir);
-    const peers = ids.filter((x) => x !== id).map((x) => `${x}=127.0.0.1:${ports.get(x)!.peer}`).join(',');
-    const args = ['--id', id, '--client-port', String(ports.get(id)!.client), '--peer-port', String(ports.get(id)!.peer), '--peers', peers, '--data-dir', dir];
-    return start(id, args, ports.get(id)!.client);
-  });
+  const nodes = await startCluster(['n1', 'n2', 'n3']);
 
   const leader = await waitForLeader(nodes);
   const c = await connect(leader.clientPort);
@@ -144,8 +42,7 @@ test('three real nodes elect a leader, serve a write and a read, and recover a k
 
   // The killed node restarts with the same arguments and restores its term and log from disk.
   const again = start(leader.id, leader.args, leader.clientPort);
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!again.output.join('').includes(`${leader.id} restored term=`) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+  await waitForOutput(again, `${leader.id} restored term=`);
   assert.match(again.output.join(''), new RegExp(`${leader.id} restored term=\\d+ votedFor=\\S+ lastIndex=\\d+ from disk`));
 
   // Closing stdin ends a node (the harness holds the pipe).
