@@ -38,7 +38,7 @@ export abstract class RunCommand extends FaultlineCommand {
     loaded: Plan,
     flags: {seed?: number; out: string; quiet: boolean; 'toxiproxy-url'?: string},
     pinned?: ReadonlyMap<string, PinnedOccurrence>,
-  ): Promise<RunResults> {
+  ): Promise<RunResults & {runDir: string}> {
     const args = {plan: planFile};
     const proxyUrl = flags['toxiproxy-url'] ?? loaded.proxy.url;
     const plan = {...loaded, seed: flags.seed ?? loaded.seed, proxy: {...loaded.proxy, url: proxyUrl}};
@@ -93,7 +93,8 @@ export abstract class RunCommand extends FaultlineCommand {
 
     if (!this.jsonEnabled()) this.printVerdict(results, runDir);
     process.exitCode = results.exitCode;
-    return results;
+    // --json output: results.json plus where the run directory is, so a script can find the report.
+    return {...results, runDir};
   }
 
   private printVerdict(results: RunResults, runDir: string): void {

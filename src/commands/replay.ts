@@ -22,7 +22,7 @@ nodes' own timing is not replayed, so the history differs; the faults do not.`;
     runDir: Args.string({description: 'A run directory (runs/<time>-<plan>).', required: true}),
   };
 
-  public async run(): Promise<RunResults> {
+  public async run(): Promise<RunResults & {runDir: string}> {
     const {args, flags} = await this.parse(Replay);
     const planFile = path.join(args.runDir, 'plan.yaml');
     const plan = await loadPlan(planFile);

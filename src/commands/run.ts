@@ -31,7 +31,7 @@ once (exit 3). history.jsonl keeps every event recorded, whatever happens.`;
     plan: Args.string({description: 'Path of a YAML chaos plan (see docs/plans.md).', required: true}),
   };
 
-  public async run(): Promise<RunResults> {
+  public async run(): Promise<RunResults & {runDir: string}> {
     const {args, flags} = await this.parse(Run);
     return this.execute(args.plan, await loadPlan(args.plan), flags);
   }
