@@ -7,7 +7,7 @@ import {generateRegisterHistory, history} from './helpers.js';
 /** Many concurrent writes with no read to prune them: the search space is large. */
 function hardHistory(): ReturnType<typeof history> {
   const ops = [];
-  for (let p = 0; p < 14; p++) ops.push({process: p, f: 'write' as const, value: p, call: 0, ret: 10});
+  for (let p = 0; p < 22; p++) ops.push({process: p, f: 'write' as const, value: p, call: 0, ret: 10});
   ops.push({process: 0, f: 'read' as const, read: 3, call: 11, ret: 12});
   ops.push({process: 1, f: 'read' as const, read: 4, call: 13, ret: 14});
   return history(ops);
@@ -46,6 +46,9 @@ test('one hard key does not starve the easy keys of a shared time budget', () =>
   const events = [...hard, ...easy].sort((a, b) => a.time - b.time).map((e, index) => ({...e, index}));
   const result = checkHistory(events, {timeLimitMs: 100});
   const byKey = Object.fromEntries(result.keys.map((k) => [k.key, k.valid]));
-  assert.deepEqual(byKey, {easy: false, hard: 'unknown'});
+  assert.equal(byKey.easy, false, 'the easy key is settled within the shared budget');
+  // The hard key is unknown when its search outlasts the budget; on a fast, idle machine it may
+  // finish in time (and it is not linearizable). Either way false ranks over unknown.
+  assert.ok(byKey.hard === 'unknown' || byKey.hard === false, `hard: ${String(byKey.hard)}`);
   assert.equal(result.valid, false, 'false ranks over unknown');
 });
