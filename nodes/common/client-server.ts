@@ -22,26 +22,35 @@ export type ReplyFn = (reply: ClientReply) => void;
 /** Called once per well-formed request. */
 export type RequestHandler = (request: ClientRequest, reply: ReplyFn) => void;
 
-/** Starts the client server on 127.0.0.1:`port`. Resolves once listening. */
-export async function serveClients(port: number, handle: RequestHandler): Promise<net.Server> {
+/**
+ * Starts the client server on 127.0.0.1:`port`. Resolves once listening. `parse` reads one request
+ * line (default: the register protocol's `parseClientRequest`; the hash ring adds set requests).
+ * @throws ProtocolError from `parse` is answered `malformed`, never thrown out.
+ */
+export async function serveClients<Req = ClientRequest, Rep = ClientReply>(
+  port: number,
+  handle: (request: Req, reply: (r: Rep) => void) => void,
+  parse: (line: string) => Req = parseClientRequest as unknown as (line: string) => Req,
+): Promise<net.Server> {
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
-    const reply: ReplyFn = (r) => {
+    const write = (r: unknown): void => {
       if (!socket.destroyed && socket.writable) socket.write(encodeLine(r));
     };
+    const reply = write as (r: Rep) => void;
     const decoder = new LineDecoder(
       (line) => {
-        let request: ClientRequest;
+        let request: Req;
         try {
-          request = parseClientRequest(line);
+          request = parse(line);
         } catch (err) {
           const text = err instanceof ProtocolError ? err.message : String(err);
-          reply({type: 'error', id: requestIdOf(line), code: 'malformed', definite: true, text});
+          write({type: 'error', id: requestIdOf(line), code: 'malformed', definite: true, text});
           return;
         }
         handle(request, reply);
       },
-      () => reply({type: 'error', id: null, code: 'too_long', definite: true, text: 'request line too long'}),
+      () => write({type: 'error', id: null, code: 'too_long', definite: true, text: 'request line too long'}),
     );
     socket.on('data', (chunk: Buffer) => decoder.push(chunk));
     socket.on('error', () => {});

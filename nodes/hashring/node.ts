@@ -9,19 +9,12 @@
  * Not the shared `runNode` (nodes/common/shell.ts) because this node also serves the set workload
  * (`add`, `read_set`) and takes extra flags; it reuses args, transport and storage from nodes/common.
  */
-import net from 'node:net';
-import {
-  LineDecoder,
-  ProtocolError,
-  encodeLine,
-  parseAnyClientRequest,
-  requestIdOf,
-  type AnyClientReply,
-  type AnyClientRequest,
-} from '../../src/protocol/index.js';
+import type net from 'node:net';
+import {parseAnyClientRequest, type AnyClientReply, type AnyClientRequest} from '../../src/protocol/index.js';
 import {ArgsError, type NodeArgs} from '../common/args.js';
 import {parseRingArgs} from './args.js';
-import {PeerLinks, listen, listenPeers} from '../common/transport.js';
+import {serveClients} from '../common/client-server.js';
+import {PeerLinks, listenPeers} from '../common/transport.js';
 import {DEFAULT_RING_CONFIG, newRingState, statusOf, step, type Input, type RingConfig} from './core.js';
 import {parseRingMessage, type RingMessage} from './messages.js';
 import {openRingStorage} from './storage.js';
@@ -145,29 +138,6 @@ async function main(): Promise<void> {
     }
   };
 
-  const clientServer = net.createServer((socket) => {
-    socket.setNoDelay(true);
-    const reply = (r: AnyClientReply): void => {
-      if (!socket.destroyed && socket.writable) socket.write(encodeLine(r));
-    };
-    const decoder = new LineDecoder(
-      (line) => {
-        let request: AnyClientRequest;
-        try {
-          request = parseAnyClientRequest(line);
-        } catch (err) {
-          const text = err instanceof ProtocolError ? err.message : String(err);
-          reply({type: 'error', id: requestIdOf(line), code: 'malformed', definite: true, text});
-          return;
-        }
-        handle(request, reply);
-      },
-      () => reply({type: 'error', id: null, code: 'too_long', definite: true, text: 'request line too long'}),
-    );
-    socket.on('data', (chunk: Buffer) => decoder.push(chunk));
-    socket.on('error', () => {});
-  });
-
   let servers: net.Server[] = [];
   try {
     servers = [
@@ -180,7 +150,7 @@ async function main(): Promise<void> {
         }
         run({type: 'message', nowMs: now(), message});
       }),
-      await listen(clientServer, args.clientPort),
+      await serveClients<AnyClientRequest, AnyClientReply>(args.clientPort, handle, parseAnyClientRequest),
     ];
   } catch (err) {
     process.stderr.write(`hashring node ${id}: cannot listen: ${(err as Error).message}\n`);
