@@ -220,6 +220,20 @@ export function statusOf(s: RingState): {suspects: string[]; hints: number; keys
   return {suspects: [...s.suspects].sort(), hints: s.hints.size, keys: s.store.size};
 }
 
+/**
+ * The admin `replicas` reply (docs/protocol.md): for every key this node stores and is a home
+ * replica of (the first N nodes of the key's walk, suspicion ignored), the key's home replicas and
+ * the entry held. The harness compares these between nodes for the `convergence` check.
+ */
+export function replicasOf(s: RingState): Record<string, {replicas: string[]; value: Entry}> {
+  const out: Record<string, {replicas: string[]; value: Entry}> = {};
+  for (const [key, entry] of s.store) {
+    const replicas = preferenceList(s.ring, key, s.config.n);
+    if (replicas.includes(s.config.id)) out[key] = {replicas, value: entry};
+  }
+  return out;
+}
+
 /** Advances the node by one input (mutating `s`) and returns the effects. */
 export function step(s: RingState, input: Input): Effects {
   const fx = emptyEffects();

@@ -15,7 +15,7 @@ import {ArgsError, type NodeArgs} from '../common/args.js';
 import {parseRingArgs} from './args.js';
 import {serveClients} from '../common/client-server.js';
 import {PeerLinks, listenPeers} from '../common/transport.js';
-import {DEFAULT_RING_CONFIG, newRingState, statusOf, step, type Input, type RingConfig} from './core.js';
+import {DEFAULT_RING_CONFIG, newRingState, replicasOf, statusOf, step, type Input, type RingConfig} from './core.js';
 import {parseRingMessage, type RingMessage} from './messages.js';
 import {openRingStorage} from './storage.js';
 
@@ -116,6 +116,10 @@ async function main(): Promise<void> {
     }
     if (request.type === 'status') {
       reply({type: 'status_ok', id: request.id, node: id, role: 'replica', term: 0, leader: null, ...statusOf(state)} as AnyClientReply);
+      return;
+    }
+    if (request.type === 'replicas') {
+      reply({type: 'replicas_ok', id: request.id, keys: replicasOf(state)});
       return;
     }
     const requestId = nextRequestId++;

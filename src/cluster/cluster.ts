@@ -180,6 +180,19 @@ export class Cluster {
     }
   }
 
+  /**
+   * What a node holds for the keys it is a home replica of (docs/protocol.md `replicas`), or null
+   * if it does not answer or does not know the request (systems that do not replicate by key).
+   */
+  async replicas(id: NodeId, timeoutMs = STATUS_TIMEOUT_MS): Promise<Record<string, unknown> | null> {
+    try {
+      const reply = await adminRequest('127.0.0.1', this.node(id).launch.clientPort, {type: 'replicas'}, timeoutMs);
+      return reply.type === 'replicas_ok' ? reply.keys : null;
+    } catch {
+      return null;
+    }
+  }
+
   /** A node's status over its admin endpoint, or null if it does not answer. */
   async status(id: NodeId): Promise<StatusOk | null> {
     const reply = await queryStatus('127.0.0.1', this.node(id).launch.clientPort, STATUS_TIMEOUT_MS);

@@ -151,8 +151,19 @@ export interface ReadSetRequest {
 }
 
 export type SetRequest = AddRequest | ReadSetRequest;
-/** Every request a node may receive: the key-value and admin requests plus the set workload's. */
-export type AnyClientRequest = ClientRequest | SetRequest;
+
+/**
+ * Admin, for systems that replicate each key on some of their nodes (the hash ring): what this
+ * node holds for every key it is a home replica of. The harness compares the replicas of each key
+ * after the final heal (the `convergence` check). Other nodes answer it `malformed`.
+ */
+export interface ReplicasRequest {
+  type: 'replicas';
+  id: number;
+}
+
+/** Every request a node may receive: the key-value and admin requests plus the set workload's and `replicas`. */
+export type AnyClientRequest = ClientRequest | SetRequest | ReplicasRequest;
 
 export interface AddOk {
   type: 'add_ok';
@@ -167,5 +178,16 @@ export interface ReadSetOk {
 }
 
 export type SetReply = AddOk | ReadSetOk;
-/** Every reply a client may receive: `ClientReply` plus the set workload's. */
-export type AnyClientReply = ClientReply | SetReply;
+
+/**
+ * Reply to `replicas`: key → what this replica holds, as any JSON value (compared for equality
+ * between replicas, never interpreted), for every key this node is a home replica of.
+ */
+export interface ReplicasOk {
+  type: 'replicas_ok';
+  id: number;
+  keys: Record<string, unknown>;
+}
+
+/** Every reply a client may receive: `ClientReply` plus the set workload's and `replicas_ok`. */
+export type AnyClientReply = ClientReply | SetReply | ReplicasOk;

@@ -130,11 +130,12 @@ const isIntArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(is
 
 /**
  * Parses one request line received by a node that also serves the set workload (`add`,
- * `read_set`); every other type is parsed exactly as `parseClientRequest` does.
+ * `read_set`) and `replicas`; every other type is parsed exactly as `parseClientRequest` does.
  * @throws ProtocolError naming the bad field.
  */
 export function parseAnyClientRequest(line: string): AnyClientRequest {
   const o = parseObject(line);
+  if (o.type === 'replicas') return {type: 'replicas', id: field(o, 'id', isInt, 'an integer')};
   if (o.type === 'add' || o.type === 'read_set') {
     const id = field(o, 'id', isInt, 'an integer');
     const key = field(o, 'key', isString, 'a string');
@@ -152,7 +153,7 @@ export function parseAnyClientRequest(line: string): AnyClientRequest {
 }
 
 /**
- * Parses one reply line, including the set workload's `add_ok` and `read_set_ok`.
+ * Parses one reply line, including the set workload's `add_ok` and `read_set_ok`, and `replicas_ok`.
  * @throws ProtocolError naming the bad field.
  */
 export function parseAnyClientReply(line: string): AnyClientReply {
@@ -161,6 +162,10 @@ export function parseAnyClientReply(line: string): AnyClientReply {
   if (o.type === 'read_set_ok') {
     const elements = field(o, 'elements', isIntArray, 'an array of integers');
     return {type: 'read_set_ok', id: field(o, 'id', isInt, 'an integer'), elements: [...new Set(elements)].sort((a, b) => a - b)};
+  }
+  if (o.type === 'replicas_ok') {
+    const keys = field(o, 'keys', (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object');
+    return {type: 'replicas_ok', id: field(o, 'id', isInt, 'an integer'), keys};
   }
   return parseClientReply(line);
 }
