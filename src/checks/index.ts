@@ -1,8 +1,11 @@
 /**
- * Checks beside linearizability (issue 7): availability, recovery after heals, no crashes. Pure
+ * Checks beside linearizability (issues 6 and 7): availability, recovery after heals, no crashes,
+ * the set check and replica convergence. Pure
  * functions over the history, the nemesis events and the cluster's exits.
  */
 export * from './availability.js';
 export * from './no-crash.js';
 export * from './recovery.js';
 export * from './windows.js';
+export * from './convergence.js';
+export * from './set.js';

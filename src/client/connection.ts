@@ -1,5 +1,5 @@
 import net from 'node:net';
-import {encodeLine, LineDecoder, parseClientReply, type ClientReply, type ClientRequest} from '../protocol/index.js';
+import {encodeLine, LineDecoder, parseAnyClientReply, type AnyClientReply, type AnyClientRequest} from '../protocol/index.js';
 
 /** Why a request got no reply. `sent` says whether the request may have reached the node. */
 export class RequestFailed extends Error {
@@ -13,10 +13,10 @@ export class RequestFailed extends Error {
   }
 }
 
-type Pending = {resolve: (r: ClientReply) => void; reject: (e: RequestFailed) => void; timer: NodeJS.Timeout};
+type Pending = {resolve: (r: AnyClientReply) => void; reject: (e: RequestFailed) => void; timer: NodeJS.Timeout};
 
 /** A request without its id; the connection assigns ids. */
-export type RequestBody = ClientRequest extends infer R ? (R extends {id: number} ? Omit<R, 'id'> : never) : never;
+export type RequestBody = AnyClientRequest extends infer R ? (R extends {id: number} ? Omit<R, 'id'> : never) : never;
 
 /**
  * One NDJSON connection to a node's client port (directly or through a client proxy), with
@@ -74,7 +74,7 @@ export class NodeConnection {
    * @throws RequestFailed: `sent: false` when the connection was already closed, `sent: true` on a
    *   timeout or when the connection closed while the request was outstanding.
    */
-  request(body: RequestBody, timeoutMs: number): Promise<ClientReply> {
+  request(body: RequestBody, timeoutMs: number): Promise<AnyClientReply> {
     if (this.closedReason !== null) return Promise.reject(new RequestFailed(this.closedReason, false));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -94,9 +94,9 @@ export class NodeConnection {
   }
 
   private onLine(line: string): void {
-    let reply: ClientReply;
+    let reply: AnyClientReply;
     try {
-      reply = parseClientReply(line);
+      reply = parseAnyClientReply(line);
     } catch (e) {
       this.fail(`bad reply from node: ${(e as Error).message}`);
       this.socket.destroy();
@@ -121,11 +121,11 @@ export class NodeConnection {
 }
 
 /**
- * Sends one admin request (status, clock) over a short-lived connection.
+ * Sends one admin request (status, clock, replicas) over a short-lived connection.
  * @returns the reply.
  * @throws RequestFailed when the node cannot be reached or does not answer within `timeoutMs`.
  */
-export async function adminRequest(host: string, port: number, body: RequestBody, timeoutMs: number): Promise<ClientReply> {
+export async function adminRequest(host: string, port: number, body: RequestBody, timeoutMs: number): Promise<AnyClientReply> {
   const conn = await NodeConnection.connect(host, port, timeoutMs);
   try {
     return await conn.request(body, timeoutMs);
@@ -138,6 +138,6 @@ export async function adminRequest(host: string, port: number, body: RequestBody
  * Asks a node for its status over a short-lived connection.
  * @returns the reply, or null when the node did not answer within `timeoutMs`.
  */
-export async function queryStatus(host: string, port: number, timeoutMs: number): Promise<ClientReply | null> {
+export async function queryStatus(host: string, port: number, timeoutMs: number): Promise<AnyClientReply | null> {
   return adminRequest(host, port, {type: 'status'}, timeoutMs).catch(() => null);
 }

@@ -1,4 +1,4 @@
-import type {CustomSystem} from '../plan/schema.js';
+import type {CustomSystem, SYSTEMS} from '../plan/schema.js';
 import {builtinNodeScript} from './paths.js';
 import type {NodeId} from './topology.js';
 
@@ -19,7 +19,7 @@ export interface NodeLaunch {
  * The command line of a built-in node: `[file, ...args]`. Built-in nodes are started exactly as a
  * user's own nodes would be (DESIGN.md principle 3).
  */
-export function builtinCommand(system: 'raft' | 'paxos', launch: NodeLaunch): [string, ...string[]] {
+export function builtinCommand(system: BuiltinSystem, launch: NodeLaunch): [string, ...string[]] {
   const peers = [...launch.peers].map(([id, addr]) => `${id}=${addr}`).join(',');
   return [
     process.execPath,
@@ -38,12 +38,24 @@ export function builtinCommand(system: 'raft' | 'paxos', launch: NodeLaunch): [s
   ];
 }
 
-/** A plan's `cluster.system`: a built-in system's name, or a user's own command. */
-export type SystemSpec = 'raft' | 'paxos' | CustomSystem;
+/** A built-in system's name. */
+export type BuiltinSystem = (typeof SYSTEMS)[number];
 
-/** How a system is named in logs and reports: `raft`, `paxos` or `custom`. */
+/** A plan's `cluster.system`: a built-in system's name, or a user's own command. */
+export type SystemSpec = BuiltinSystem | CustomSystem;
+
+/** How a system is named in logs and reports: `raft`, `paxos`, `hashring` or `custom`. */
 export function systemName(system: SystemSpec): string {
   return typeof system === 'string' ? system : 'custom';
+}
+
+/**
+ * When the cluster counts as ready (Cluster.waitForReady): `leader` for systems with a leader,
+ * `status` (every node answers) for the leaderless hash ring, the plan's choice for a custom system.
+ */
+export function readyMode(system: SystemSpec): 'leader' | 'status' {
+  if (typeof system !== 'string') return system.ready;
+  return system === 'hashring' ? 'status' : 'leader';
 }
 
 /**

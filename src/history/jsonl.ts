@@ -29,7 +29,7 @@ export class JsonlWriter<T> {
 }
 
 const TYPES: readonly EventType[] = ['invoke', 'ok', 'fail', 'info'];
-const FUNCTIONS: readonly OpFunction[] = ['read', 'write', 'cas'];
+const FUNCTIONS: readonly OpFunction[] = ['read', 'write', 'cas', 'add', 'read-set'];
 
 /** A history read from JSONL, with where each event starts (line, column 1). */
 export interface JsonlHistory<E> {

@@ -12,15 +12,19 @@ export type Nanoseconds = number;
 
 export type EventType = 'invoke' | 'ok' | 'fail' | 'info';
 
-/** Operation functions of the register workload. */
-export type OpFunction = 'read' | 'write' | 'cas';
+/** Operation functions: `read`, `write`, `cas` on registers; `add`, `read-set` on grow-only sets. */
+export type OpFunction = 'read' | 'write' | 'cas' | 'add' | 'read-set';
+
+/** The register functions, the ones a linearizability check of a register model takes. */
+export const REGISTER_FUNCTIONS: readonly OpFunction[] = ['read', 'write', 'cas'];
 
 /**
  * One line of history.jsonl, e.g.
  * `{"index":42,"process":3,"type":"invoke","f":"cas","key":"k1","value":[1,2],"time":123456789}`.
  *
  * `value` by function: read — null on invoke, the value read (or null if absent) on ok;
- * write — the integer written; cas — `[from, to]`.
+ * write — the integer written; cas — `[from, to]`; add — the integer element added;
+ * read-set — null on invoke, the sorted elements read on ok.
  */
 export interface HistoryEvent {
   /** Position in the history, from 0, dense. */

@@ -191,7 +191,7 @@ export function formatPlan(plan: Plan): string {
     workload: {...plan.workload, duration: d(plan.workload.duration), timeout: d(plan.workload.timeout)},
     nemesis: plan.nemesis.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, DURATION_FIELDS.has(k) && typeof v === 'number' ? d(v) : v]))),
     final: {quiesce: d(plan.final.quiesce)},
-    check: {...plan.check, timeLimit: d(plan.check.timeLimit), recovery: {within: d(plan.check.recovery.within)}},
+    check: {...plan.check, timeLimit: d(plan.check.timeLimit), recovery: {within: d(plan.check.recovery.within)}, convergence: {within: d(plan.check.convergence.within)}},
     ...(plan.proxy.url ? {proxy: plan.proxy} : {}),
   };
   return `# Resolved by faultline: defaults filled in, seed written. Replay with: faultline run <this file>\n${stringify(resolved)}`;

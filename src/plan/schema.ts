@@ -10,14 +10,15 @@ export {MAX_DURATION_MS};
  */
 
 /** Built-in systems that `cluster.system` may name. */
-export const SYSTEMS = ['raft', 'paxos'] as const;
+export const SYSTEMS = ['raft', 'paxos', 'hashring'] as const;
 /** Seeded bugs per system: off unless a plan's `cluster.bugs` names them. */
 export const BUGS_BY_SYSTEM = {
   raft: ['stale-read'],
   paxos: ['acceptor-forgets', 'no-promise-check', 'no-dedup'],
+  hashring: ['no-handoff', 'stale-wins'],
 } as const satisfies Record<(typeof SYSTEMS)[number], readonly string[]>;
 /** Every seeded bug of every system (`cluster.bugs` is then checked against the plan's system). */
-export const BUGS = ['stale-read', 'acceptor-forgets', 'no-promise-check', 'no-dedup'] as const;
+export const BUGS = ['stale-read', 'acceptor-forgets', 'no-promise-check', 'no-dedup', 'no-handoff', 'stale-wins'] as const;
 
 /** Placeholders a custom command may use; each is replaced per node (docs/protocol.md). */
 export const COMMAND_PLACEHOLDERS = ['{id}', '{client_port}', '{peer_port}', '{peers}', '{data_dir}'] as const;
@@ -67,10 +68,20 @@ const workload = z.strictObject({
   rate: z.number().min(0).max(100_000).default(100),
   /** Per-operation timeout: past it the operation completes as `info`. */
   timeout: durationAtLeast(10).default(1000),
+  /**
+   * Relative weights of the operations: `read`, `write`, `cas` on registers `k1`…, `add` and
+   * `read-set` on grow-only sets `s1`…. A weight left out is 0; without `mix`, registers only.
+   */
   mix: z
-    .strictObject({read: z.number().min(0).default(2), write: z.number().min(0).default(1), cas: z.number().min(0).default(1)})
-    .refine((m) => m.read + m.write + m.cas > 0, 'expected at least one weight above 0')
-    .default({read: 2, write: 1, cas: 1}),
+    .strictObject({
+      read: z.number().min(0).default(0),
+      write: z.number().min(0).default(0),
+      cas: z.number().min(0).default(0),
+      add: z.number().min(0).default(0),
+      'read-set': z.number().min(0).default(0),
+    })
+    .refine((m) => m.read + m.write + m.cas + m.add + m['read-set'] > 0, 'expected at least one weight above 0')
+    .default({read: 2, write: 1, cas: 1, add: 0, 'read-set': 0}),
 });
 
 export const planSchema = z.strictObject({
@@ -78,7 +89,7 @@ export const planSchema = z.strictObject({
   description: z.string().optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   cluster: cluster.default({system: 'raft', nodes: 3, bugs: [], readyTimeout: 20_000}),
-  workload: workload.default({clients: 5, keys: 3, duration: 10_000, rate: 100, timeout: 1000, mix: {read: 2, write: 1, cas: 1}}),
+  workload: workload.default({clients: 5, keys: 3, duration: 10_000, rate: 100, timeout: 1000, mix: {read: 2, write: 1, cas: 1, add: 0, 'read-set': 0}}),
   nemesis: z.array(nemesisStep).default([]),
   final: z
     .strictObject({
@@ -89,6 +100,8 @@ export const planSchema = z.strictObject({
   check: z
     .strictObject({
       model: z.enum(['cas-register']).default('cas-register'),
+      /** Check the register operations for linearizability (when the workload has any). */
+      linearizable: z.boolean().default(true),
       /** Checker time budget; past it the verdict is "unknown". */
       timeLimit: durationAtLeast(100).default(60_000),
       /** Fractions (0–1) of workload operations that must complete ok: overall, and outside fault windows and recovery graces. */
@@ -99,8 +112,21 @@ export const planSchema = z.strictObject({
       recovery: z.strictObject({within: durationAtLeast(100).default(10_000)}).default({within: 10_000}),
       /** No node may exit unless a fault stopped it. */
       noCrash: z.boolean().default(true),
+      /**
+       * After the final heal, every key's home replicas must hold the same value within this long
+       * (systems that answer the admin `replicas` request: the hash ring).
+       */
+      convergence: z.strictObject({within: durationAtLeast(100).default(10_000)}).default({within: 10_000}),
     })
-    .default({model: 'cas-register', timeLimit: 60_000, availability: {overall: 0, outsideFaults: 0.5}, recovery: {within: 10_000}, noCrash: true}),
+    .default({
+      model: 'cas-register',
+      linearizable: true,
+      timeLimit: 60_000,
+      availability: {overall: 0, outsideFaults: 0.5},
+      recovery: {within: 10_000},
+      noCrash: true,
+      convergence: {within: 10_000},
+    }),
   proxy: z
     .strictObject({
       /** URL of a real Toxiproxy server; absent = start the embedded one. */

@@ -1,4 +1,5 @@
 import type {CheckResult, Verdict} from '../checker/index.js';
+import type {SetCheckResult} from '../checker/set/index.js';
 import type {NemesisEvent} from '../nemesis/events.js';
 
 /** Version of the results.json schema (docs/results.md). Bumped on any incompatible change. */
@@ -32,6 +33,8 @@ export interface CheckSummary {
   model?: string;
   /** `linearizable`: the checker's full result: per-key results, evidence for false keys. */
   result?: CheckResult;
+  /** `set`: the set checker's full result: per-key lost, unexpected and recovered elements with their events. */
+  set?: SetCheckResult;
   /** Other checks: the figures behind the verdict (fractions 0–1, times in ms). */
   figures?: Record<string, number>;
 }

@@ -3,16 +3,16 @@ import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {checkHistoryAsync} from '../checker/index.js';
-import {checkAvailability, checkNoCrash, checkRecovery, faultIntervals} from '../checks/index.js';
-import {clientProxyName, Cluster, nodeCommand, systemName, freePort, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch, type UnexpectedExit} from '../cluster/index.js';
+import {checkAvailability, checkConvergence, checkNoCrash, checkRecovery, checkSetHistory, divergentKeys, faultIntervals, type ReplicaReport, type ReplicaSnapshot} from '../checks/index.js';
+import {clientProxyName, Cluster, nodeCommand, readyMode as readyModeOf, systemName, freePort, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch, type UnexpectedExit} from '../cluster/index.js';
 import {ClusterError, InterruptedError} from '../errors/index.js';
-import {JsonlWriter, RunClock, sleep, type HistoryEvent} from '../history/index.js';
+import {JsonlWriter, REGISTER_FUNCTIONS, RunClock, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent, type PinnedOccurrence} from '../nemesis/index.js';
 import {formatPlan, type Plan} from '../plan/index.js';
 import {newRunPrefix, ProxyControl, RunProxies} from '../proxy/index.js';
 import {buildResults, explainResult, writeReports, type CheckSummary, type RunResults} from '../report/index.js';
 import {Rng} from '../rng/index.js';
-import {HistoryRecorder, RegisterGenerator, WorkloadClient, type ClientAddresses} from '../workload/index.js';
+import {HistoryRecorder, OperationGenerator, WorkloadClient, type ClientAddresses, type Operation} from '../workload/index.js';
 import {StatusTracker, type RunStatus} from './status.js';
 import {startToxiproxy, type ToxiproxyProcess} from './toxiproxy-process.js';
 
@@ -86,6 +86,8 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   let cluster: Cluster | null = null;
   let workloadStartNs = 0;
   let workloadEndNs = 0;
+  /** Replica states read after the final heal, for the convergence check; null if the system has no `replicas` request. */
+  let convergence: ConvergencePolls | null = null;
   try {
     // 1. Proxy server and proxies: one per directed peer link, one per client link. An external
     //    server (proxy.url, already checked by the command) may be shared: the run then names its
@@ -137,7 +139,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       log(line);
     });
     cluster.startAll();
-    const readyMode = typeof plan.cluster.system === 'string' ? 'leader' : plan.cluster.system.ready;
+    const readyMode = readyModeOf(plan.cluster.system);
     const ready = await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, signal).catch((error: unknown) => {
       if (signal.aborted) throw new InterruptedError('interrupted before the cluster was ready; nothing was recorded');
       if (!(error instanceof ClusterError)) throw error;
@@ -148,7 +150,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       log(`${ids.length} ${systemName(plan.cluster.system)} nodes up; ${ready}`);
 
       // 3. Workload and nemesis, together.
-      const generator = new RegisterGenerator(plan.workload.keys, plan.workload.mix);
+      const generator = new OperationGenerator(plan.workload.keys, plan.workload.mix);
       const clients = Array.from(
         {length: plan.workload.clients},
         (_, slot) => new WorkloadClient(slot, plan.workload.clients, ids[slot % ids.length], clientAddresses as ClientAddresses, recorder, plan.workload.timeout),
@@ -184,7 +186,8 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       // Real clocks again (a node without an injectable clock just says so; nothing to undo there).
       await Promise.all(ids.filter((id) => cluster!.isRunning(id)).map((id) => cluster!.setClock(id, 1, 0)));
       for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
-      record({time: clock.now(), type: 'stop', step: -1, fault: 'heal', description: 'healed'});
+      const healedNs = clock.now();
+      record({time: healedNs, type: 'stop', step: -1, fault: 'heal', description: 'healed'});
       if (!signal.aborted) {
         log(`final: healed; quiesce ${plan.final.quiesce / 1000} s, then read every key`);
         try {
@@ -192,9 +195,15 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
         } catch (error) {
           problems.push(`after the final heal: ${(error as Error).message}`);
         }
+        convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, signal);
+        if (convergence) log(`final: replicas ${divergentKeys(convergence[convergence.length - 1].snapshot).length === 0 ? 'agree' : 'still differ'} after ${(convergence[convergence.length - 1].afterMs / 1000).toFixed(1)} s`);
         await sleep(plan.final.quiesce, signal);
         const nextProcess = recorder.events.reduce((max, e) => Math.max(max, e.process + 1), plan.workload.clients);
-        await finalReads(generator.keys(), ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal);
+        const reads: Operation[] = [
+          ...generator.registerKeys().map((key): Operation => ({f: 'read', key, value: null})),
+          ...generator.setKeys().map((key): Operation => ({f: 'read-set', key, value: null})),
+        ];
+        await finalReads(reads, ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal);
       }
     }
   } finally {
@@ -216,8 +225,19 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
 
   options.onStatus?.({...status.snapshot(clock.now() / 1e6), phase: 'checking'});
   log(`checking ${recorder.events.length} history events`);
-  const check = await checkHistoryAsync(recorder.events, {model: plan.check.model, timeLimitMs: plan.check.timeLimit, signal: options.checkSignal});
-  if (options.checkSignal?.aborted) problems.push('the check was interrupted (SIGINT/SIGTERM); unsettled keys are unknown');
+  const registerEvents = recorder.events.filter((e) => REGISTER_FUNCTIONS.includes(e.f));
+  const checks: CheckSummary[] = [];
+  if (plan.check.linearizable && registerEvents.length > 0) {
+    const check = await checkHistoryAsync(registerEvents, {model: plan.check.model, timeLimitMs: plan.check.timeLimit, signal: options.checkSignal});
+    if (options.checkSignal?.aborted) problems.push('the check was interrupted (SIGINT/SIGTERM); unsettled keys are unknown');
+    checks.push({name: 'linearizable', model: plan.check.model, valid: check.valid, durationMs: check.durationMs, result: check, explanation: explainResult(check, recorder.events)});
+  }
+  if (recorder.events.some((e) => e.f === 'add' || e.f === 'read-set')) {
+    const t = performance.now();
+    const {result, ...set} = checkSetHistory(recorder.events, workloadEndNs);
+    checks.push({name: 'set', ...set, set: result, durationMs: performance.now() - t});
+  }
+  if (convergence) checks.push({name: 'convergence', ...checkConvergence(convergence, plan.check.convergence.within), durationMs: 0});
   const results = buildResults({
     plan,
     planFile: options.planFile,
@@ -227,7 +247,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     workloadMs: (workloadEndNs - workloadStartNs) / 1e6,
     events: recorder.events,
     checks: [
-      {name: 'linearizable', model: plan.check.model, valid: check.valid, durationMs: check.durationMs, result: check, explanation: explainResult(check, recorder.events)},
+      ...checks,
       ...otherChecks(plan, recorder.events, nemesisEvents, {from: workloadStartNs, to: workloadEndNs}, cluster?.unexpectedExits ?? [], harnessFailed),
     ],
     nemesis: nemesisEvents,
@@ -275,12 +295,36 @@ async function settleAll(promises: Array<Promise<unknown>>): Promise<void> {
   if (failed) throw failed.reason;
 }
 
+/** Replica states polled after the final heal, each with its time since the heal in ms. */
+type ConvergencePolls = {afterMs: number; snapshot: ReplicaSnapshot}[];
+
+/** Poll interval of the convergence check, ms. */
+const CONVERGENCE_POLL_MS = 250;
+
+/**
+ * Reads every node's `replicas` (docs/protocol.md) until all home replicas of every key agree or
+ * `withinMs` has passed since the heal at `healedNs` (run clock, ns).
+ * @returns the polls, or null when no node answers `replicas` (the system does not support it).
+ */
+async function pollConvergence(cluster: Cluster, clock: RunClock, healedNs: number, withinMs: number, signal: AbortSignal): Promise<ConvergencePolls | null> {
+  const polls: ConvergencePolls = [];
+  for (;;) {
+    const answers = await Promise.all(cluster.ids.map(async (id) => [id, (await cluster.replicas(id)) as Record<string, ReplicaReport> | null] as const));
+    if (polls.length === 0 && answers.every(([, a]) => a === null)) return null;
+    const snapshot: ReplicaSnapshot = new Map(answers);
+    const afterMs = (clock.now() - healedNs) / 1e6;
+    polls.push({afterMs, snapshot});
+    if (divergentKeys(snapshot).length === 0 || afterMs > withinMs || signal.aborted) return polls;
+    await sleep(CONVERGENCE_POLL_MS, signal);
+  }
+}
+
 /**
  * Reads every key once more after the final heal (Jepsen's final generator), each read through
  * a new process on a node chosen in turn, retried on definite failures.
  */
 async function finalReads(
-  keys: readonly string[],
+  reads: readonly Operation[],
   ids: readonly NodeId[],
   addresses: ReadonlyMap<NodeId, {host: string; port: number}>,
   recorder: HistoryRecorder,
@@ -289,10 +333,10 @@ async function finalReads(
   signal: AbortSignal,
 ): Promise<void> {
   let process = firstProcess;
-  for (const [i, key] of keys.entries()) {
+  for (const [i, read] of reads.entries()) {
     for (let attempt = 0; attempt < FINAL_READ_ATTEMPTS && !signal.aborted; attempt++) {
       const client = new WorkloadClient(process++, 0, ids[(i + attempt) % ids.length], addresses, recorder, timeoutMs);
-      const done = await client.invoke({f: 'read', key, value: null});
+      const done = await client.invoke(read);
       client.close();
       if (done.type === 'ok') break;
       await sleep(200, signal);

@@ -2,9 +2,9 @@ import {NodeConnection, RequestFailed, type RequestBody} from '../client/index.j
 import type {NodeId} from '../cluster/topology.js';
 import {sleep} from '../history/clock.js';
 import type {HistoryEvent} from '../history/types.js';
-import type {ClientReply} from '../protocol/index.js';
+import type {AnyClientReply} from '../protocol/index.js';
 import type {Rng} from '../rng/index.js';
-import type {Operation, RegisterGenerator} from './generator.js';
+import type {Operation, OperationGenerator} from './generator.js';
 import type {HistoryRecorder} from './recorder.js';
 
 /** `host:port` of each node's client proxy. */
@@ -51,7 +51,7 @@ export class WorkloadClient {
    * Invokes generated operations until `endNs` on the run clock (or `signal` aborts), pausing a
    * uniform random 0–2×`meanGapMs` between operations (Jepsen's `stagger`).
    */
-  async run(generator: RegisterGenerator, rng: Rng, meanGapMs: number, now: () => number, endNs: number, signal: AbortSignal): Promise<void> {
+  async run(generator: OperationGenerator, rng: Rng, meanGapMs: number, now: () => number, endNs: number, signal: AbortSignal): Promise<void> {
     while (now() < endNs && !signal.aborted) {
       await this.invoke(generator.next(rng), generator);
       if (meanGapMs > 0) await sleep(rng.float() * 2 * meanGapMs, signal);
@@ -60,12 +60,12 @@ export class WorkloadClient {
   }
 
   /** Invokes one operation, records it, and returns its completion event. */
-  async invoke(op: Operation, generator?: RegisterGenerator): Promise<HistoryEvent> {
+  async invoke(op: Operation, generator?: OperationGenerator): Promise<HistoryEvent> {
     const invoke = this.recorder.invoke(this.process, op.f, op.key, op.value);
     const outcome = await this.execute(op);
     if (outcome.type === 'ok') {
       const completion = this.recorder.complete(invoke, 'ok', outcome.value, {node: outcome.node});
-      if (generator) generator.observe(op.key, op.f === 'read' ? (outcome.value as number | null) : op.f === 'write' ? op.value : op.value[1]);
+      if (generator && op.f !== 'add' && op.f !== 'read-set') generator.observe(op.key, op.f === 'read' ? (outcome.value as number | null) : op.f === 'write' ? op.value : op.value[1]);
       return completion;
     }
     const completion = this.recorder.complete(invoke, outcome.type, op.value, {node: outcome.node, error: outcome.error});
@@ -91,17 +91,12 @@ export class WorkloadClient {
     const deadline = Date.now() + this.timeoutMs;
     const seq = ++this.seq;
     const client = `p${this.process}`;
-    const body: RequestBody =
-      op.f === 'read'
-        ? {type: 'read', key: op.key, client, seq}
-        : op.f === 'write'
-          ? {type: 'write', key: op.key, value: op.value, client, seq}
-          : {type: 'cas', key: op.key, from: op.value[0], to: op.value[1], client, seq};
+    const body = requestBody(op, client, seq);
     const tried = new Set<NodeId>();
     for (let attempt = 0; ; attempt++) {
       const node = this.node;
       tried.add(node);
-      let reply: ClientReply;
+      let reply: AnyClientReply;
       try {
         const conn = await this.connection(node, deadline);
         reply = await conn.request(body, Math.max(1, deadline - Date.now()));
@@ -115,7 +110,10 @@ export class WorkloadClient {
           return {type: 'ok', value: reply.value, node};
         case 'write_ok':
         case 'cas_ok':
+        case 'add_ok':
           return {type: 'ok', value: op.value, node};
+        case 'read_set_ok':
+          return {type: 'ok', value: reply.elements, node};
         case 'error':
           if (reply.code === 'not_leader' && reply.definite && reply.leader && !tried.has(reply.leader) && this.addresses.has(reply.leader) && attempt < MAX_REDIRECTS) {
             this.node = reply.leader;
@@ -135,5 +133,21 @@ export class WorkloadClient {
     this.conn = await NodeConnection.connect(addr.host, addr.port, Math.max(1, deadline - Date.now()));
     this.connNode = node;
     return this.conn;
+  }
+}
+
+/** The wire request of an operation (docs/protocol.md); `client` and `seq` let a node deduplicate retries. */
+function requestBody(op: Operation, client: string, seq: number): RequestBody {
+  switch (op.f) {
+    case 'read':
+      return {type: 'read', key: op.key, client, seq};
+    case 'write':
+      return {type: 'write', key: op.key, value: op.value, client, seq};
+    case 'cas':
+      return {type: 'cas', key: op.key, from: op.value[0], to: op.value[1], client, seq};
+    case 'add':
+      return {type: 'add', key: op.key, element: op.value, client, seq};
+    case 'read-set':
+      return {type: 'read_set', key: op.key};
   }
 }

@@ -40,10 +40,10 @@ test('invalid JSON in the middle of the file names the column of the syntax erro
   );
 });
 
-test('readHistory accepts only the register functions; faultline check accepts any and lets the model decide', () => {
+test('readHistory accepts only the functions faultline records; faultline check accepts any and lets the model decide', () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'faultline-jsonl-')), 'h.jsonl');
   const get = LINE.replace('"f":"read"', '"f":"get"');
   writeFileSync(file, `${get}\n`);
-  assert.throws(() => readHistory(file), (error: unknown) => error instanceof HistoryFormatError && error.message === `${file}:1:40: f: expected one of read, write, cas`);
+  assert.throws(() => readHistory(file), (error: unknown) => error instanceof HistoryFormatError && error.message === `${file}:1:40: f: expected one of read, write, cas, add, read-set`);
   assert.equal(parseJsonlHistory(`${get}\n`, file, {anyFunction: true}).events[0].f, 'get');
 });

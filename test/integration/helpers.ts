@@ -53,6 +53,6 @@ export function survivors(runDir: string): string[] {
 }
 
 /** Reads a run directory's results.json. */
-export function readResults(runDir: string): {valid: unknown; exitCode: number; problems: string[]; stats: {ok: number; operations: number; info: number}; checks: Array<{name: string; valid: unknown; result?: {keys: Array<{key: string; valid: unknown}>}}>} {
+export function readResults(runDir: string): {valid: unknown; exitCode: number; problems: string[]; stats: {ok: number; operations: number; info: number}; checks: Array<{name: string; valid: unknown; figures?: Record<string, number>; result?: {keys: Array<{key: string; valid: unknown}>}}>} {
   return JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8'));
 }
