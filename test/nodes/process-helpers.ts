@@ -1,6 +1,7 @@
 /**
- * Shared helpers for the tests that spawn real node processes (`test/nodes/<system>/process.test.ts`):
- * start `nodes/<system>/node.ts` under tsx and collect its output, wire a three-node cluster on free
+ * Shared helpers for the tests that spawn real node processes (`test/nodes/<system>/process.test.ts`)
+ * and for bench/ring.ts: start `nodes/<system>/node.ts` under tsx (or its compiled
+ * `dist/nodes/<system>/node.js`) and collect its output, wire a three-node cluster on free
  * 127.0.0.1 ports with fresh data dirs, talk NDJSON to a client port, poll until a condition holds,
  * and kill every spawned process. All durations are in milliseconds.
  */
@@ -30,7 +31,10 @@ export interface Proc {
 
 /** The processes and data dirs of one test file; `cleanup` must be registered with `after`. */
 export interface NodeProcesses {
-  /** Spawns `node --import tsx nodes/<system>/node.ts ...args` from the repo root with all three stdio piped, and records it for `killAll`. */
+  /**
+   * Spawns `node --import tsx nodes/<system>/node.ts ...args` (or `node dist/nodes/<system>/node.js ...args`
+   * when `compiled`) from the repo root with all three stdio piped, and records it for `killAll`.
+   */
   start(id: string, args: string[], clientPort: number): Proc;
   /**
    * Starts one node per id, each with a free client port and peer port on 127.0.0.1 and a fresh
@@ -44,14 +48,18 @@ export interface NodeProcesses {
   cleanup(): Promise<void>;
 }
 
-/** Process bookkeeping for the nodes of one system (`nodes/<system>/node.ts`). */
-export function nodeProcesses(system: 'raft' | 'paxos' | 'hashring'): NodeProcesses {
-  const nodeTs = path.join(ROOT, 'nodes', system, 'node.ts');
+/**
+ * Process bookkeeping for the nodes of one system. `compiled: true` runs the build output
+ * (`npm run build` first), which starts faster and runs as faultline runs it; the default runs the
+ * TypeScript source under tsx.
+ */
+export function nodeProcesses(system: 'raft' | 'paxos' | 'hashring', {compiled = false}: {compiled?: boolean} = {}): NodeProcesses {
+  const entry = compiled ? [path.join(ROOT, 'dist', 'nodes', system, 'node.js')] : ['--import', 'tsx', path.join(ROOT, 'nodes', system, 'node.ts')];
   const procs: Proc[] = [];
   const dirs: string[] = [];
 
   function start(id: string, args: string[], clientPort: number): Proc {
-    const child = spawn(process.execPath, ['--import', 'tsx', nodeTs, ...args], {cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe']});
+    const child = spawn(process.execPath, [...entry, ...args], {cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe']});
     const p: Proc = {id, args, clientPort, child, output: []};
     child.stdout!.on('data', (b: Buffer) => p.output.push(b.toString()));
     child.stderr!.on('data', (b: Buffer) => p.output.push(b.toString()));
@@ -98,15 +106,21 @@ export function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** One connection to a client port that sends lines and returns replies in order (no timeout). */
-export async function connect(port: number): Promise<{ask: (line: string) => Promise<ClientReply>; close: () => void}> {
+/**
+ * One connection to a client port that sends lines and returns replies in order (no timeout), each
+ * read by `parse` (the register protocol's `parseClientReply` unless given; throws what it throws).
+ */
+export async function connect<T = ClientReply>(
+  port: number,
+  parse: (line: string) => T = parseClientReply as (line: string) => T,
+): Promise<{ask: (line: string) => Promise<T>; close: () => void}> {
   const socket = net.connect({host: '127.0.0.1', port});
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  const waiters: ((r: ClientReply) => void)[] = [];
-  const decoder = new LineDecoder((line) => waiters.shift()?.(parseClientReply(line)));
+  const waiters: ((r: T) => void)[] = [];
+  const decoder = new LineDecoder((line) => waiters.shift()?.(parse(line)));
   socket.on('data', (b: Buffer) => decoder.push(b));
   socket.on('error', () => {});
   return {
