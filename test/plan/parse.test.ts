@@ -4,17 +4,7 @@ import path from 'node:path';
 import {describe, test} from 'node:test';
 import {PlanError} from '../../src/errors/index.js';
 import {formatPlan, loadPlan, parsePlan} from '../../src/plan/index.js';
-
-/** The message of the PlanError that parsing `text` throws. */
-function planError(text: string): string {
-  try {
-    parsePlan(text, 'plans/x.yaml');
-  } catch (error) {
-    assert.ok(error instanceof PlanError, `expected a PlanError, got ${String(error)}`);
-    return error.message;
-  }
-  assert.fail('expected the plan to be rejected');
-}
+import {planError} from './helpers.js';
 
 describe('plan parsing', () => {
   test('an empty plan gets every default and a seed', () => {
