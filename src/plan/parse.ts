@@ -37,7 +37,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
-      return `expected at least ${String(issue.minimum)}`;
+      return `expected ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}`;
     case 'too_big':
       return `expected at most ${String(issue.maximum)}`;
     default:

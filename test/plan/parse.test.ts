@@ -44,6 +44,10 @@ describe('plan parsing', () => {
     assert.equal(planError(text2), 'plans/x.yaml:4:9: nemesis.0.at: expected a duration like 5s or 200ms, got "3 seconds"');
   });
 
+  test('an exclusive bound says "more than"', () => {
+    assert.equal(planError('nemesis:\n  - {fault: clock-strobe, period: 1s, for: 5s, rate: 1}\n'), 'plans/x.yaml:2:54: nemesis.0.rate: expected more than 1');
+  });
+
   test('an even node count is rejected', () => {
     assert.equal(planError('cluster:\n  nodes: 4\n'), 'plans/x.yaml:2:10: cluster.nodes: expected an odd number of nodes from 3 to 7');
   });
