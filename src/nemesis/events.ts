@@ -30,4 +30,6 @@ export interface NemesisEvent {
   nodes?: NodeId[];
   /** Link faults: the proxies that got the toxic. */
   proxies?: string[];
+  /** `choose` steps: the index of the alternative this occurrence drew. Replay reuses it. */
+  choice?: number;
 }

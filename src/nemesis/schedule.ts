@@ -1,8 +1,9 @@
 import type {Cluster} from '../cluster/cluster.js';
 import {clientProxyName, peerLinks, peerProxyName, type DirectedLink, type NodeId} from '../cluster/topology.js';
 import {sleep, type RunClock} from '../history/clock.js';
-import type {ClockStep, LinkStep, NemesisStep, PartitionStep, ProcessStep} from '../plan/nemesis-schema.js';
+import type {ClockStep, LinkStep, NemesisStep, PartitionStep, PlanStep, ProcessStep} from '../plan/nemesis-schema.js';
 import type {Rng} from '../rng/index.js';
+import {chosenStep, drawChoice} from './choose.js';
 import type {NemesisEvent} from './events.js';
 import type {LinkCutter, LinkProxies} from './links.js';
 import {bridge, cutLinks, describeComponents, halves, isolate, majoritiesRing, oneWay, randomHalves, type Components} from './shapes.js';
@@ -20,6 +21,8 @@ export interface PinnedOccurrence {
   proxies?: string[];
   /** The start event's description, reused so that the replay reads like the original. */
   description?: string;
+  /** `choose` steps: the alternative drawn. */
+  choice?: number;
 }
 
 /** What the nemesis acts on. */
@@ -70,11 +73,12 @@ async function view(ctx: NemesisContext, withLeader: boolean): Promise<ClusterVi
  * after the end of its `after` step), once or `every` period with a seeded `every-jitter`, up to
  * `repeat` times, each occurrence optionally waiting for a condition first. An occurrence starts
  * a fault, holds it for `for` ms and undoes it, writing a start and a stop event (or a skip event
- * with the reason). Steps overlap freely. Each step draws from its own seeded stream, so that the
+ * with the reason). A `choose` step draws its fault at each occurrence (./choose.ts) and its events
+ * carry `choice`. Steps overlap freely. Each step draws from its own seeded stream, so that the
  * timing of one step does not change the choices of another. Resolves when every step has ended
  * or `ctx.signal` aborted (faults in progress are then undone at once).
  */
-export async function runSchedule(steps: readonly NemesisStep[], outer: NemesisContext): Promise<void> {
+export async function runSchedule(steps: readonly PlanStep[], outer: NemesisContext): Promise<void> {
   const ctx: NemesisContext = {
     ...outer,
     record: (e) => {
@@ -99,13 +103,14 @@ export async function runSchedule(steps: readonly NemesisStep[], outer: NemesisC
   );
 }
 
-async function runStep(step: NemesisStep, index: number, rng: Rng, shared: Shared, firstEnded: () => void): Promise<void> {
+async function runStep(step: PlanStep, index: number, rng: Rng, shared: Shared, firstEnded: () => void): Promise<void> {
   const {ctx} = shared;
   let baseMs = shared.startMs;
   if (step.after) {
     await Promise.race([shared.ended.get(step.after), new Promise((r) => ctx.signal.addEventListener('abort', r, {once: true}))]);
     baseMs = nowMs(ctx);
   }
+  const chooser = 'choose' in step ? rng.fork() : null;
   for (let k = 0; !ctx.signal.aborted; k++) {
     if (step.every === undefined ? k > 0 : step.repeat !== undefined && k >= step.repeat) break;
     const shift = step['every-jitter'] ? (rng.float() * 2 - 1) * step['every-jitter'] : 0;
@@ -113,14 +118,28 @@ async function runStep(step: NemesisStep, index: number, rng: Rng, shared: Share
     await sleep(dueMs - nowMs(ctx), ctx.signal);
     if (ctx.signal.aborted) break;
     try {
-      const waited = await waitFor(step, ctx);
-      if (waited) ctx.record({time: ctx.clock.now(), type: 'skip', step: index, occurrence: k, fault: step.fault, description: `${step.fault} skipped: ${waited}`});
-      else await runOccurrence(step, index, k, rng, shared);
+      const [fault, own] = occurrenceOf(step, index, k, chooser, shared);
+      const waited = await waitFor(fault, ctx);
+      if (waited) own.ctx.record({time: ctx.clock.now(), type: 'skip', step: index, occurrence: k, fault: fault.fault, description: `${fault.fault} skipped: ${waited}`});
+      else await runOccurrence(fault, index, k, rng, own);
     } catch (error) {
       ctx.onError(index, error instanceof Error ? error : new Error(String(error)));
     }
     if (k === 0) firstEnded();
   }
+}
+
+/**
+ * The fault of occurrence k: the step itself, or for a `choose` step the alternative drawn from
+ * `chooser` (replay: the alternative recorded, still drawing so that later draws stay aligned),
+ * with a context whose events carry `choice`.
+ */
+function occurrenceOf(step: PlanStep, index: number, k: number, chooser: Rng | null, shared: Shared): [NemesisStep, Shared] {
+  if (!('choose' in step)) return [step, shared];
+  const drawn = drawChoice(step, chooser!);
+  const choice = shared.ctx.pinned?.get(`${index}/${k}`)?.choice ?? drawn;
+  const {record} = shared.ctx;
+  return [chosenStep(step, choice), {...shared, ctx: {...shared.ctx, record: (e) => record({...e, choice})}}];
 }
 
 /** Waits for the step's `wait-for` condition. Returns null when met, else why not. */

@@ -171,15 +171,76 @@ export const nemesisStep = z
   .discriminatedUnion('fault', [partition, processFault('kill'), processFault('stop'), processFault('pause'), restart, latency, bandwidth, slicer, resetPeer, limitData, clockSkew, clockStrobe], {
     error: (issue) => (issue.code === 'invalid_union' ? `expected fault: ${FAULTS.join(', ')}` : undefined),
   })
-  .superRefine((s, ctx) => {
-    if (s.every === undefined && (s['every-jitter'] !== undefined || s.repeat !== undefined)) {
-      ctx.addIssue({code: 'custom', path: [s['every-jitter'] !== undefined ? 'every-jitter' : 'repeat'], message: 'only allowed with every'});
-    }
-    if (s.every !== undefined && 'for' in s && s.for >= s.every) ctx.addIssue({code: 'custom', path: ['for'], message: 'must be shorter than every'});
-  });
+  .superRefine(checkSchedule);
 
 export type NemesisStep = z.output<typeof nemesisStep>;
 export type PartitionStep = Extract<NemesisStep, {fault: 'partition'}>;
 export type ProcessStep = Extract<NemesisStep, {fault: 'kill' | 'stop' | 'pause' | 'restart'}>;
 export type LinkStep = Extract<NemesisStep, {fault: 'latency' | 'bandwidth' | 'slicer' | 'reset-peer' | 'limit-data'}>;
 export type ClockStep = Extract<NemesisStep, {fault: 'clock-skew' | 'clock-strobe'}>;
+
+/** `every-jitter` and `repeat` need `every`; `for` must be shorter than `every`. For every step, `choose` steps included. */
+function checkSchedule(s: {every?: number; 'every-jitter'?: number; repeat?: number; for?: number}, ctx: z.RefinementCtx): void {
+  if (s.every === undefined && (s['every-jitter'] !== undefined || s.repeat !== undefined)) {
+    ctx.addIssue({code: 'custom', path: [s['every-jitter'] !== undefined ? 'every-jitter' : 'repeat'], message: 'only allowed with every'});
+  }
+  if (s.every !== undefined && s.for !== undefined && s.for >= s.every) ctx.addIssue({code: 'custom', path: ['for'], message: 'must be shorter than every'});
+}
+
+/** Fields of a `choose` step that its alternatives may not repeat: the schedule and `for`. */
+const onChooseStep = z.never({error: 'belongs on the choose step, not on one of its alternatives'}).optional();
+const stepOnly = {
+  name: onChooseStep,
+  at: onChooseStep,
+  after: onChooseStep,
+  every: onChooseStep,
+  'every-jitter': onChooseStep,
+  repeat: onChooseStep,
+  'wait-for': onChooseStep,
+  'wait-timeout': onChooseStep,
+  for: onChooseStep,
+};
+
+const alternativeFields = {...stepOnly, weight: z.number().gt(0).max(1_000_000).default(1)};
+type FaultOptions = typeof nemesisStep.options;
+type Alternative<O> = O extends z.ZodObject<infer Shape, infer Config> ? z.ZodObject<Omit<Shape, keyof typeof alternativeFields> & typeof alternativeFields, Config> : never;
+type Alternatives<Options extends readonly unknown[]> = {[K in keyof Options]: Alternative<Options[K]>};
+/**
+ * Each fault's schema with the step fields replaced. safeExtend keeps the fault's refinements
+ * (partition's); its types only allow narrowing a field, not replacing it with `never`, hence the cast.
+ */
+const alternatives = nemesisStep.options.map((option) => option.safeExtend(alternativeFields as never)) as unknown as Alternatives<FaultOptions>;
+/**
+ * One alternative of a `choose` step: any fault with its own fields (shape, target, latency, …)
+ * and a `weight` (a number above 0, default 1), but no schedule and no `for` (those are the step's).
+ */
+export const chooseAlternative = z.discriminatedUnion('fault', alternatives, {error: (issue) => (issue.code === 'invalid_union' ? `expected fault: ${FAULTS.join(', ')}` : undefined)});
+export type ChooseAlternative = z.output<typeof chooseAlternative>;
+
+/** Faults that last `for` (every fault but `restart`). */
+const LASTING: ReadonlySet<string> = new Set(nemesisStep.options.filter((option) => 'for' in option.shape).map((option) => option.shape.fault.value));
+
+/**
+ * A step that, at each occurrence, draws one of several faults with probability proportional to
+ * its `weight`, from the plan's seed (docs/plans.md "choose"). The schedule and `for` are the
+ * step's; each alternative carries only its fault's own fields.
+ */
+export const chooseStep = z
+  .strictObject({
+    ...schedule,
+    /** How long the drawn fault lasts; required unless every alternative is `restart`. */
+    for: durationAtLeast(1).optional(),
+    choose: z.array(chooseAlternative).min(1),
+  })
+  .superRefine((s, ctx) => {
+    checkSchedule(s, ctx);
+    if (s.for === undefined && s.choose.some((a) => LASTING.has(a.fault))) ctx.addIssue({code: 'custom', path: ['for'], message: 'required: how long the chosen fault lasts'});
+  });
+export type ChooseStep = z.output<typeof chooseStep>;
+
+/** One entry of the plan's `nemesis` list: a single fault, or a `choose` step. */
+export const planStep = z.union([nemesisStep, chooseStep]);
+export type PlanStep = z.output<typeof planStep>;
+
+/** Whether a nemesis entry, as written, is meant as a `choose` step (it has a `choose` field). */
+export const isChooseInput = (input: unknown): boolean => typeof input === 'object' && input !== null && 'choose' in input;

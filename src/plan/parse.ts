@@ -5,6 +5,7 @@ import type {z} from 'zod';
 import {PlanError} from '../errors/index.js';
 import {randomSeed} from '../rng/index.js';
 import {formatDuration} from './duration.js';
+import {isChooseInput, type ChooseAlternative, type NemesisStep, type PlanStep} from './nemesis-schema.js';
 import {planSchema, type ParsedPlan} from './schema.js';
 
 /** A validated plan with its name and seed resolved: everything a run needs. Durations in ms. */
@@ -32,17 +33,27 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'required';
-      if (issue.message.startsWith('expected')) return issue.message;
+      if (issue.message.startsWith('expected') || issue.expected === 'never') return issue.message;
       return `expected ${issue.expected === 'number' || issue.expected === 'int' ? 'a number' : issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
-      return `expected at least ${String(issue.minimum)}`;
+      return `expected ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}`;
     case 'too_big':
       return `expected at most ${String(issue.maximum)}`;
     default:
       return issue.message;
   }
+}
+
+/**
+ * A nemesis entry that is neither a valid fault step nor a valid `choose` step fails the union of
+ * the two as a whole: report the first problem of the kind it was meant as instead, with its path.
+ */
+function stepIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.path.length !== 2 || issue.path[0] !== 'nemesis' || issue.errors.length !== 2) return issue;
+  const inner = issue.errors[isChooseInput(issue.input) ? 1 : 0][0];
+  return inner ? {...inner, path: [...issue.path, ...inner.path]} : issue;
 }
 
 /**
@@ -65,7 +76,7 @@ export function parsePlan(text: string, file: string): Plan {
   const raw = doc.toJS();
   const result = planSchema.safeParse(raw, {reportInput: true});
   if (!result.success) {
-    const issue = result.error.issues[0];
+    const issue = stepIssue(result.error.issues[0]);
     const parts = issue.path.filter((p): p is PathPart => typeof p === 'string' || typeof p === 'number');
     let field = parts.join('.');
     let message = describeIssue(issue);
@@ -111,10 +122,10 @@ function checkStepTimes(plan: ParsedPlan, doc: Document, where: (offset: number)
   };
   const names = new Map<string, number>();
   plan.nemesis.forEach((step, i) => {
-    for (const field of ['after', 'same-as'] as const) {
-      const ref = field in step ? (step as Record<string, unknown>)[field] : undefined;
+    const refs: Array<[string | undefined, PathPart[]]> = [[step.after, ['nemesis', i, 'after']], ...faultsOf(step, i).map(([fault, parts]): [string | undefined, PathPart[]] => ['same-as' in fault ? fault['same-as'] : undefined, [...parts, 'same-as']])];
+    for (const [ref, parts] of refs) {
       if (typeof ref === 'string' && !names.has(ref)) {
-        throw new PlanError(`${at(['nemesis', i, field])}: nemesis.${i}.${field}: no earlier step is named ${ref}${names.size ? ` (named so far: ${[...names.keys()].join(', ')})` : ''}`);
+        throw new PlanError(`${at(parts)}: ${parts.join('.')}: no earlier step is named ${ref}${names.size ? ` (named so far: ${[...names.keys()].join(', ')})` : ''}`);
       }
     }
     if (step.name !== undefined) {
@@ -130,28 +141,33 @@ function checkStepTimes(plan: ParsedPlan, doc: Document, where: (offset: number)
   });
 }
 
-/** Node ids named in nemesis steps (targets, groups, links) must exist in the cluster. */
+/** The faults of a nemesis entry with their paths: the step itself, or each alternative of a `choose` step. */
+function faultsOf(step: PlanStep, i: number): Array<[NemesisStep | ChooseAlternative, PathPart[]]> {
+  return 'choose' in step ? step.choose.map((alternative, j) => [alternative, ['nemesis', i, 'choose', j]]) : [[step, ['nemesis', i]]];
+}
+
+/** Node ids named in nemesis steps and `choose` alternatives (targets, groups, links) must exist in the cluster. */
 function checkNodeIds(plan: ParsedPlan, doc: Document, where: (offset: number) => string): void {
   const n = plan.cluster.nodes;
   const known = (id: string) => Number(id.slice(1)) <= n;
-  plan.nemesis.forEach((step, i) => {
+  plan.nemesis.forEach((entry, i) => faultsOf(entry, i).forEach(([step, prefix]) => {
     const named: Array<[PathPart[], string]> = [];
     const targetIds = (field: string, value: unknown) => {
-      if (typeof value === 'string' && /^n\d$/.test(value)) named.push([['nemesis', i, field], value]);
-      if (Array.isArray(value)) value.forEach((id, k) => named.push([['nemesis', i, field, k], id as string]));
+      if (typeof value === 'string' && /^n\d$/.test(value)) named.push([[...prefix, field], value]);
+      if (Array.isArray(value)) value.forEach((id, k) => named.push([[...prefix, field, k], id as string]));
     };
     if ('target' in step) targetIds('target', step.target);
     if (step.fault === 'partition') {
       targetIds('to', step.to);
-      if (step.node) named.push([['nemesis', i, 'node'], step.node]);
-      step.groups?.forEach((g, gi) => g.forEach((id, k) => named.push([['nemesis', i, 'groups', gi, k], id])));
+      if (step.node) named.push([[...prefix, 'node'], step.node]);
+      step.groups?.forEach((g, gi) => g.forEach((id, k) => named.push([[...prefix, 'groups', gi, k], id])));
     }
     if ('links' in step) {
-      if (Array.isArray(step.links)) step.links.forEach((l, k) => l.split('-').forEach((id) => named.push([['nemesis', i, 'links', k], id])));
+      if (Array.isArray(step.links)) step.links.forEach((l, k) => l.split('-').forEach((id) => named.push([[...prefix, 'links', k], id])));
       else if (typeof step.links === 'object') {
         const of = step.links.of;
-        if (typeof of === 'string' && /^n\d$/.test(of)) named.push([['nemesis', i, 'links', 'of'], of]);
-        if (Array.isArray(of)) of.forEach((id, k) => named.push([['nemesis', i, 'links', 'of', k], id]));
+        if (typeof of === 'string' && /^n\d$/.test(of)) named.push([[...prefix, 'links', 'of'], of]);
+        if (Array.isArray(of)) of.forEach((id, k) => named.push([[...prefix, 'links', 'of', k], id]));
       }
     }
     for (const [parts, id] of named) {
@@ -160,7 +176,7 @@ function checkNodeIds(plan: ParsedPlan, doc: Document, where: (offset: number) =
         throw new PlanError(`${pos ? where(pos[0]) : '(plan)'}: ${parts.join('.')}: node ${id} does not exist (cluster.nodes is ${n})`);
       }
     }
-  });
+  }));
 }
 
 /**
@@ -180,6 +196,11 @@ export async function loadPlan(file: string): Promise<Plan> {
 /** Nemesis step fields that hold durations (ms inside, text in plan.yaml). */
 const DURATION_FIELDS = new Set(['at', 'for', 'every', 'every-jitter', 'jitter', 'wait-timeout', 'offset', 'period', 'latency', 'delay', 'timeout', 'flap']);
 
+/** A nemesis step (or `choose` alternative) with its durations as text, alternatives included. */
+function formatStep(step: PlanStep | ChooseAlternative): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(step).map(([k, v]) => [k, k === 'choose' ? (v as ChooseAlternative[]).map(formatStep) : DURATION_FIELDS.has(k) && typeof v === 'number' ? formatDuration(v) : v]));
+}
+
 /** The resolved plan as YAML (defaults filled, seed written, durations as text), for plan.yaml in the run directory. */
 export function formatPlan(plan: Plan): string {
   const d = formatDuration;
@@ -189,7 +210,7 @@ export function formatPlan(plan: Plan): string {
     seed: plan.seed,
     cluster: {...plan.cluster, readyTimeout: d(plan.cluster.readyTimeout)},
     workload: {...plan.workload, duration: d(plan.workload.duration), timeout: d(plan.workload.timeout)},
-    nemesis: plan.nemesis.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, DURATION_FIELDS.has(k) && typeof v === 'number' ? d(v) : v]))),
+    nemesis: plan.nemesis.map(formatStep),
     final: {quiesce: d(plan.final.quiesce)},
     check: {...plan.check, timeLimit: d(plan.check.timeLimit), recovery: {within: d(plan.check.recovery.within)}, convergence: {within: d(plan.check.convergence.within)}},
     ...(plan.proxy.url ? {proxy: plan.proxy} : {}),

@@ -1,6 +1,6 @@
 import {z} from 'zod';
 import {duration, durationAtLeast, MAX_DURATION_MS, nodeId} from './fields.js';
-import {nemesisStep} from './nemesis-schema.js';
+import {planStep} from './nemesis-schema.js';
 
 export {MAX_DURATION_MS};
 
@@ -90,7 +90,7 @@ export const planSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   cluster: cluster.default({system: 'raft', nodes: 3, bugs: [], readyTimeout: 20_000}),
   workload: workload.default({clients: 5, keys: 3, duration: 10_000, rate: 100, timeout: 1000, mix: {read: 2, write: 1, cas: 1, add: 0, 'read-set': 0}}),
-  nemesis: z.array(nemesisStep).default([]),
+  nemesis: z.array(planStep).default([]),
   final: z
     .strictObject({
       /** Wait after the final heal before the final reads. */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, test} from 'node:test';
-import {faultline, onlyRunDir, readResults, survivors, tempRuns} from './helpers.js';
+import {parse, stringify} from 'yaml';
+import {faultline, onlyRunDir, readResults, ROOT, survivors, tempRuns} from './helpers.js';
 
 const RUN_FILES = ['plan.yaml', 'history.jsonl', 'nemesis.jsonl', 'nodes/n1.log', 'nodes/n2.log', 'nodes/n3.log', 'results.json', 'report.html', 'junit.xml', 'summary.md'];
 
@@ -36,6 +37,25 @@ describe('faultline run', () => {
     assert.ok(bad.length > 0);
     assert.match(result.stdout, new RegExp(`INVALID — Read of (${bad.join('|')}) by process \\d+ returned`));
     assert.match(readFileSync(path.join(runDir, 'junit.xml'), 'utf8'), /<failure message="Read of k\d+ by process \d+ returned/);
+    assert.deepEqual(survivors(runDir), []);
+  });
+
+  test('raft-leader-isolation catches the stale-read bug: exit 1, the history is not linearizable', async () => {
+    // The built-in plan as it is, with the seeded bug and a 12 s workload: two isolations of the leader.
+    const plan = parse(readFileSync(path.join(ROOT, 'plans/raft-leader-isolation.yaml'), 'utf8')) as {cluster: {bugs?: string[]}; workload: {duration: string}};
+    plan.cluster.bugs = ['stale-read'];
+    plan.workload.duration = '12s';
+    const dir = tempRuns();
+    const planFile = path.join(dir, 'raft-leader-isolation.yaml');
+    writeFileSync(planFile, stringify(plan));
+    const runs = path.join(dir, 'runs');
+    const result = await faultline(['run', planFile, '--out', runs, '--seed', '3']);
+    assert.equal(result.exitCode, 1, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+    const runDir = onlyRunDir(runs);
+    const results = readResults(runDir);
+    assert.equal(results.valid, false);
+    assert.equal(results.checks.find((c) => c.name === 'linearizable')?.valid, false);
+    assert.match(result.stdout, /linearizable: INVALID — Read of k\d+ by process \d+ returned/);
     assert.deepEqual(survivors(runDir), []);
   });
 

@@ -4,17 +4,7 @@ import path from 'node:path';
 import {describe, test} from 'node:test';
 import {PlanError} from '../../src/errors/index.js';
 import {formatPlan, loadPlan, parsePlan} from '../../src/plan/index.js';
-
-/** The message of the PlanError that parsing `text` throws. */
-function planError(text: string): string {
-  try {
-    parsePlan(text, 'plans/x.yaml');
-  } catch (error) {
-    assert.ok(error instanceof PlanError, `expected a PlanError, got ${String(error)}`);
-    return error.message;
-  }
-  assert.fail('expected the plan to be rejected');
-}
+import {planError} from './helpers.js';
 
 describe('plan parsing', () => {
   test('an empty plan gets every default and a seed', () => {
@@ -52,6 +42,10 @@ describe('plan parsing', () => {
     assert.equal(planError(text), 'plans/x.yaml:4:9: nemesis.0.at: expected a duration like 5s or 200ms');
     const text2 = text.replace('at: 3', 'at: 3 seconds');
     assert.equal(planError(text2), 'plans/x.yaml:4:9: nemesis.0.at: expected a duration like 5s or 200ms, got "3 seconds"');
+  });
+
+  test('an exclusive bound says "more than"', () => {
+    assert.equal(planError('nemesis:\n  - {fault: clock-strobe, period: 1s, for: 5s, rate: 1}\n'), 'plans/x.yaml:2:54: nemesis.0.rate: expected more than 1');
   });
 
   test('an even node count is rejected', () => {
