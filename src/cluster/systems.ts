@@ -1,3 +1,4 @@
+import {etcdCommand, findEtcd} from '../etcd/command.js';
 import type {CustomSystem} from '../plan/schema.js';
 import {builtinNodeScript} from './paths.js';
 import type {NodeId} from './topology.js';
@@ -13,6 +14,11 @@ export interface NodeLaunch {
   peers: ReadonlyMap<NodeId, string>;
   dataDir: string;
   bugs: readonly string[];
+  /**
+   * etcd only: the `host:port` every other member dials to reach this one (the proxy in front of
+   * its peer port), which it advertises as its peer URL.
+   */
+  advertisedPeer?: string;
 }
 
 /**
@@ -39,18 +45,19 @@ export function builtinCommand(system: 'raft' | 'paxos', launch: NodeLaunch): [s
 }
 
 /** A plan's `cluster.system`: a built-in system's name, or a user's own command. */
-export type SystemSpec = 'raft' | 'paxos' | CustomSystem;
+export type SystemSpec = 'raft' | 'paxos' | 'etcd' | CustomSystem;
 
-/** How a system is named in logs and reports: `raft`, `paxos` or `custom`. */
+/** How a system is named in logs and reports: `raft`, `paxos`, `etcd` or `custom`. */
 export function systemName(system: SystemSpec): string {
   return typeof system === 'string' ? system : 'custom';
 }
 
 /**
- * The command line of one node: a built-in node's, or the user's command with its placeholders
+ * The command line of one node: a built-in node's, an etcd member's, or the user's command with its placeholders
  * (`{id}`, `{client_port}`, `{peer_port}`, `{peers}`, `{data_dir}`) replaced (docs/protocol.md).
  */
 export function nodeCommand(system: SystemSpec, launch: NodeLaunch): [string, ...string[]] {
+  if (system === 'etcd') return etcdCommand(findEtcd() ?? 'etcd', launch);
   if (typeof system === 'string') return builtinCommand(system, launch);
   const values: Record<string, string> = {
     '{id}': launch.id,

@@ -4,6 +4,7 @@ import {Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, s
 import type {z} from 'zod';
 import {PlanError} from '../errors/index.js';
 import {randomSeed} from '../rng/index.js';
+import {etcdFaultProblem} from '../etcd/faults.js';
 import {formatDuration} from './duration.js';
 import {planSchema, type ParsedPlan} from './schema.js';
 
@@ -82,6 +83,7 @@ export function parsePlan(text: string, file: string): Plan {
   const plan = result.data;
   checkNodeIds(plan, doc, where);
   checkStepTimes(plan, doc, where);
+  checkEtcdFaults(plan, doc, where);
   return {...plan, name: plan.name ?? nameFromFile(file), seed: plan.seed ?? randomSeed()};
 }
 
@@ -160,6 +162,18 @@ function checkNodeIds(plan: ParsedPlan, doc: Document, where: (offset: number) =
         throw new PlanError(`${pos ? where(pos[0]) : '(plan)'}: ${parts.join('.')}: node ${id} does not exist (cluster.nodes is ${n})`);
       }
     }
+  });
+}
+
+/** An etcd plan may only use the faults etcd can run exactly (src/etcd/faults.ts, docs/etcd.md). */
+function checkEtcdFaults(plan: ParsedPlan, doc: Document, where: (offset: number) => string): void {
+  if (plan.cluster.system !== 'etcd') return;
+  plan.nemesis.forEach((step, i) => {
+    const problem = etcdFaultProblem(step, plan.cluster.nodes);
+    if (!problem) return;
+    const parts = ['nemesis', i, ...problem.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))];
+    const pos = locate(doc, parts);
+    throw new PlanError(`${pos ? where(pos[0]) : '(plan)'}: ${parts.join('.')}: ${problem.message}`);
   });
 }
 
