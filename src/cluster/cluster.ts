@@ -25,6 +25,38 @@ const READY_POLL_MS = 100;
 
 type NodeProcess = ResultPromise<{stdin: 'pipe'}>;
 
+/** What the harness reads from a node's status: its role and term, and the leader it believes in. */
+export type NodeStatus = Pick<StatusOk, 'node' | 'role' | 'term' | 'leader'>;
+
+/**
+ * How the harness asks a node for its status and sets its clock: the NDJSON admin requests of
+ * docs/protocol.md, or a system's own API (etcd, src/etcd/admin.ts).
+ */
+export interface NodeAdmin {
+  /** The node's status, or null when it does not answer within `timeoutMs`. */
+  status(launch: NodeLaunch, timeoutMs: number): Promise<NodeStatus | null>;
+  /** Sets the node's clock; returns the clock now in force, or why it could not be set. */
+  setClock(launch: NodeLaunch, rate: number, offsetMs: number, timeoutMs: number): Promise<{rate: number; offsetMs: number} | string>;
+}
+
+/** The NDJSON admin requests (docs/protocol.md `status` and `clock`) on the node's client port. */
+export const ndjsonAdmin: NodeAdmin = {
+  async status(launch, timeoutMs) {
+    const reply = await queryStatus('127.0.0.1', launch.clientPort, timeoutMs);
+    return reply?.type === 'status_ok' ? reply : null;
+  },
+  async setClock(launch, rate, offsetMs, timeoutMs) {
+    const id = launch.id;
+    try {
+      const reply = await adminRequest('127.0.0.1', launch.clientPort, {type: 'clock', rate, offsetMs}, timeoutMs);
+      if (reply.type === 'clock_ok') return {rate: reply.rate, offsetMs: reply.offsetMs};
+      return reply.type === 'error' ? `${id} refused the clock request (${reply.code}: ${reply.text})` : `${id} answered ${reply.type}`;
+    } catch (error) {
+      return `${id} did not answer the clock request (${(error as Error).message})`;
+    }
+  },
+};
+
 /** One node of a running cluster, as the harness sees it: a command line and its ports. */
 export interface ClusterNode {
   launch: NodeLaunch;
@@ -59,12 +91,14 @@ export class Cluster {
   /**
    * @param commandFor the command line of a node from its launch facts.
    * @param runDir the run directory; node logs go to `runDir/nodes/<id>.log`, data to `runDir/data/<id>`.
+   * @param admin how status and clock requests reach a node (NDJSON unless the system has its own API).
    */
   constructor(
     launches: readonly NodeLaunch[],
     commandFor: (launch: NodeLaunch) => readonly [string, ...string[]],
     runDir: string,
     private readonly onUnexpectedExit: (exit: UnexpectedExit) => void = () => {},
+    private readonly admin: NodeAdmin = ndjsonAdmin,
   ) {
     mkdirSync(path.join(runDir, 'nodes'), {recursive: true});
     for (const launch of launches) {
@@ -170,14 +204,8 @@ export class Cluster {
    * Sets a node's clock over its admin endpoint (docs/protocol.md `clock`).
    * @returns the clock the node reports now in force, or a reason it could not be set.
    */
-  async setClock(id: NodeId, rate: number, offsetMs: number): Promise<{rate: number; offsetMs: number} | string> {
-    try {
-      const reply = await adminRequest('127.0.0.1', this.node(id).launch.clientPort, {type: 'clock', rate, offsetMs}, STATUS_TIMEOUT_MS);
-      if (reply.type === 'clock_ok') return {rate: reply.rate, offsetMs: reply.offsetMs};
-      return reply.type === 'error' ? `${id} refused the clock request (${reply.code}: ${reply.text})` : `${id} answered ${reply.type}`;
-    } catch (error) {
-      return `${id} did not answer the clock request (${(error as Error).message})`;
-    }
+  setClock(id: NodeId, rate: number, offsetMs: number): Promise<{rate: number; offsetMs: number} | string> {
+    return this.admin.setClock(this.node(id).launch, rate, offsetMs, STATUS_TIMEOUT_MS);
   }
 
   /**
@@ -194,9 +222,8 @@ export class Cluster {
   }
 
   /** A node's status over its admin endpoint, or null if it does not answer. */
-  async status(id: NodeId): Promise<StatusOk | null> {
-    const reply = await queryStatus('127.0.0.1', this.node(id).launch.clientPort, STATUS_TIMEOUT_MS);
-    return reply?.type === 'status_ok' ? reply : null;
+  status(id: NodeId): Promise<NodeStatus | null> {
+    return this.admin.status(this.node(id).launch, STATUS_TIMEOUT_MS);
   }
 
   /**
@@ -205,7 +232,7 @@ export class Cluster {
    */
   async leader(): Promise<NodeId | null> {
     const statuses = await Promise.all(this.ids.filter((id) => this.isRunning(id)).map((id) => this.status(id)));
-    let best: StatusOk | null = null;
+    let best: NodeStatus | null = null;
     for (const s of statuses) if (s?.role === 'leader' && (!best || s.term > best.term)) best = s;
     return best?.node ?? null;
   }

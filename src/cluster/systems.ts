@@ -1,3 +1,4 @@
+import {etcdCommand, findEtcd} from '../etcd/command.js';
 import type {CustomSystem, SYSTEMS} from '../plan/schema.js';
 import {builtinNodeScript} from './paths.js';
 import type {NodeId} from './topology.js';
@@ -13,13 +14,18 @@ export interface NodeLaunch {
   peers: ReadonlyMap<NodeId, string>;
   dataDir: string;
   bugs: readonly string[];
+  /**
+   * etcd only: the `host:port` every other member dials to reach this one (the proxy in front of
+   * its peer port), which it advertises as its peer URL.
+   */
+  advertisedPeer?: string;
 }
 
 /**
  * The command line of a built-in node: `[file, ...args]`. Built-in nodes are started exactly as a
  * user's own nodes would be (DESIGN.md principle 3).
  */
-export function builtinCommand(system: BuiltinSystem, launch: NodeLaunch): [string, ...string[]] {
+export function builtinCommand(system: Exclude<BuiltinSystem, 'etcd'>, launch: NodeLaunch): [string, ...string[]] {
   const peers = [...launch.peers].map(([id, addr]) => `${id}=${addr}`).join(',');
   return [
     process.execPath,
@@ -38,13 +44,13 @@ export function builtinCommand(system: BuiltinSystem, launch: NodeLaunch): [stri
   ];
 }
 
-/** A built-in system's name. */
+/** A built-in system's name: faultline's own nodes, or etcd. */
 export type BuiltinSystem = (typeof SYSTEMS)[number];
 
 /** A plan's `cluster.system`: a built-in system's name, or a user's own command. */
 export type SystemSpec = BuiltinSystem | CustomSystem;
 
-/** How a system is named in logs and reports: `raft`, `paxos`, `hashring` or `custom`. */
+/** How a system is named in logs and reports: `raft`, `paxos`, `hashring`, `etcd` or `custom`. */
 export function systemName(system: SystemSpec): string {
   return typeof system === 'string' ? system : 'custom';
 }
@@ -59,10 +65,11 @@ export function readyMode(system: SystemSpec): 'leader' | 'status' {
 }
 
 /**
- * The command line of one node: a built-in node's, or the user's command with its placeholders
+ * The command line of one node: a built-in node's, an etcd member's, or the user's command with its placeholders
  * (`{id}`, `{client_port}`, `{peer_port}`, `{peers}`, `{data_dir}`) replaced (docs/protocol.md).
  */
 export function nodeCommand(system: SystemSpec, launch: NodeLaunch): [string, ...string[]] {
+  if (system === 'etcd') return etcdCommand(findEtcd() ?? 'etcd', launch);
   if (typeof system === 'string') return builtinCommand(system, launch);
   const values: Record<string, string> = {
     '{id}': launch.id,

@@ -26,3 +26,26 @@ export function peerProxyName(link: DirectedLink): string {
 export function clientProxyName(node: NodeId): string {
   return `client-${node}`;
 }
+
+/**
+ * How peer traffic passes the proxies: `link` — one proxy per directed link (`n1-n2`), as the
+ * built-in nodes and custom systems dial each peer at an address of faultline's choosing;
+ * `destination` — one proxy in front of each node (`peer-n2`), shared by every node that dials
+ * it, for systems where a node advertises a single peer address to all others (etcd).
+ */
+export type PeerLayout = 'link' | 'destination';
+
+/** Name of the proxy in front of `node`'s peer port in the `destination` layout, e.g. `peer-n2`. */
+export function inboundPeerProxyName(node: NodeId): string {
+  return `peer-${node}`;
+}
+
+/** Name of the proxy that carries `link` (what `from` dials to reach `to`) in `layout`. */
+export function linkProxyName(layout: PeerLayout, link: DirectedLink): string {
+  return layout === 'link' ? peerProxyName(link) : inboundPeerProxyName(link.to);
+}
+
+/** Every peer proxy of a cluster in `layout`: its name and the node it forwards to. */
+export function peerProxies(layout: PeerLayout, ids: readonly NodeId[]): Array<{name: string; to: NodeId}> {
+  return layout === 'link' ? peerLinks(ids).map((link) => ({name: peerProxyName(link), to: link.to})) : ids.map((to) => ({name: inboundPeerProxyName(to), to}));
+}

@@ -1,4 +1,4 @@
-import {peerProxyName, type DirectedLink} from '../cluster/topology.js';
+import {linkProxyName, type DirectedLink, type PeerLayout} from '../cluster/topology.js';
 
 /**
  * The part of the Toxiproxy API the nemesis needs. faultline's `ProxyControl` (src/proxy) provides
@@ -26,13 +26,27 @@ const DROP_TOXICS = [
  * connections stay open, like a packet-dropping partition; healing removes the toxics, which closes
  * the connections (Toxiproxy semantics), and nodes reconnect. `reset` disables the proxy: its
  * listener closes and open connections are closed, so peers see refused connections at once.
+ *
+ * In the `destination` layout (etcd) a link is cut by cutting the proxy in front of its `to`
+ * node, which carries every node's traffic to it; the counts are per proxy, so cutting both
+ * n1-n2 and n3-n2 and healing one leaves `peer-n2` cut (docs/etcd.md says which partitions that
+ * makes exact).
  */
 export class LinkCutter {
   private readonly counts = new Map<string, number>();
   /** The last Toxiproxy call queued per proxy. */
   private readonly pending = new Map<string, Promise<void>>();
 
-  constructor(private readonly proxies: LinkProxies) {}
+  /** @param layout how peer links map to proxies (topology.ts). */
+  constructor(
+    private readonly proxies: LinkProxies,
+    private readonly layout: PeerLayout = 'link',
+  ) {}
+
+  /** The proxy that carries `link`. */
+  proxyOf(link: DirectedLink): string {
+    return linkProxyName(this.layout, link);
+  }
 
   /** Cuts every link (in parallel). */
   async cut(links: readonly DirectedLink[], mode: CutMode): Promise<void> {
@@ -54,7 +68,7 @@ export class LinkCutter {
    * removal finishes before an overlapping fault's add starts, or the add would get 409).
    */
   private change(link: DirectedLink, mode: CutMode, delta: 1 | -1): Promise<void> {
-    const proxy = peerProxyName(link);
+    const proxy = this.proxyOf(link);
     const key = `${proxy}/${mode}`;
     const before = this.counts.get(key) ?? 0;
     const after = Math.max(0, before + delta);

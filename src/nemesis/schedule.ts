@@ -321,7 +321,7 @@ async function proxiesFor(step: LinkStep, index: number, k: number, rng: Rng, sh
   const ids = shared.ctx.cluster.ids;
   const pinned = shared.ctx.pinned?.get(`${index}/${k}`)?.proxies;
   if (pinned) return pinned;
-  if (step.links === 'all') return peerLinks(ids).map(peerProxyName);
+  if (step.links === 'all') return [...new Set(peerLinks(ids).map((link) => shared.ctx.links.proxyOf(link)))];
   if (step.links === 'client') return ids.map(clientProxyName);
   if (Array.isArray(step.links)) return [...step.links];
   const nodes = await nodesFor({target: step.links.of}, step.links.of, index, k, rng, shared);

@@ -4,6 +4,7 @@ import {Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, s
 import type {z} from 'zod';
 import {PlanError} from '../errors/index.js';
 import {randomSeed} from '../rng/index.js';
+import {etcdFaultProblem} from '../etcd/faults.js';
 import {formatDuration} from './duration.js';
 import {isChooseInput, type ChooseAlternative, type NemesisStep, type PlanStep} from './nemesis-schema.js';
 import {planSchema, type ParsedPlan} from './schema.js';
@@ -93,6 +94,7 @@ export function parsePlan(text: string, file: string): Plan {
   const plan = result.data;
   checkNodeIds(plan, doc, where);
   checkStepTimes(plan, doc, where);
+  checkEtcdFaults(plan, doc, where);
   return {...plan, name: plan.name ?? nameFromFile(file), seed: plan.seed ?? randomSeed()};
 }
 
@@ -177,6 +179,23 @@ function checkNodeIds(plan: ParsedPlan, doc: Document, where: (offset: number) =
       }
     }
   }));
+}
+
+/** An etcd plan may only use the faults etcd can run exactly (src/etcd/faults.ts, docs/etcd.md). */
+function checkEtcdFaults(plan: ParsedPlan, doc: Document, where: (offset: number) => string): void {
+  if (plan.cluster.system !== 'etcd') return;
+  const problems = plan.nemesis.flatMap((step, i) => {
+    const faults = 'choose' in step ? step.choose.map((alternative, j) => ({fault: alternative, at: ['nemesis', i, 'choose', j]})) : [{fault: step, at: ['nemesis', i]}];
+    return faults.flatMap(({fault, at}) => {
+      const problem = etcdFaultProblem(fault, plan.cluster.nodes);
+      return problem ? [{problem, at}] : [];
+    });
+  });
+  if (problems.length === 0) return;
+  const {problem, at} = problems[0];
+  const parts = [...at, ...problem.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))];
+  const pos = locate(doc, parts);
+  throw new PlanError(`${pos ? where(pos[0]) : '(plan)'}: ${parts.join('.')}: ${problem.message}`);
 }
 
 /**

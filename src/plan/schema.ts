@@ -10,12 +10,13 @@ export {MAX_DURATION_MS};
  */
 
 /** Built-in systems that `cluster.system` may name. */
-export const SYSTEMS = ['raft', 'paxos', 'hashring'] as const;
+export const SYSTEMS = ['raft', 'paxos', 'hashring', 'etcd'] as const;
 /** Seeded bugs per system: off unless a plan's `cluster.bugs` names them. */
 export const BUGS_BY_SYSTEM = {
   raft: ['stale-read'],
   paxos: ['acceptor-forgets', 'no-promise-check', 'no-dedup'],
   hashring: ['no-handoff', 'stale-wins'],
+  etcd: [],
 } as const satisfies Record<(typeof SYSTEMS)[number], readonly string[]>;
 /** Every seeded bug of every system (`cluster.bugs` is then checked against the plan's system). */
 export const BUGS = ['stale-read', 'acceptor-forgets', 'no-promise-check', 'no-dedup', 'no-handoff', 'stale-wins'] as const;
@@ -46,8 +47,16 @@ const cluster = z
     bugs: z.array(z.enum(BUGS)).default([]),
     /** How long to wait for a leader after start, and after each restart. */
     readyTimeout: durationAtLeast(1000).default(20_000),
+    /** Options of `system: etcd` (docs/etcd.md). */
+    etcd: z
+      .strictObject({
+        /** Reads are Range requests with `serializable: true`: answered from the member's local state, possibly stale. */
+        serializableReads: z.boolean().default(false),
+      })
+      .optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.etcd && c.system !== 'etcd') ctx.addIssue({code: 'custom', path: ['etcd'], message: 'only allowed with system: etcd'});
     if (typeof c.system !== 'string') {
       if (c.bugs.length > 0) ctx.addIssue({code: 'custom', path: ['bugs'], message: 'seeded bugs exist only in the built-in systems'});
       return;
@@ -55,7 +64,7 @@ const cluster = z
     const known: readonly string[] = BUGS_BY_SYSTEM[c.system];
     c.bugs.forEach((bug, i) => {
       if (!known.includes(bug)) {
-        ctx.addIssue({code: 'custom', path: ['bugs', i], message: `${bug} is not a seeded bug of ${c.system}; ${c.system} has: ${known.join(', ')}`});
+        ctx.addIssue({code: 'custom', path: ['bugs', i], message: `${bug} is not a seeded bug of ${c.system}; ${known.length > 0 ? `${c.system} has: ${known.join(', ')}` : `${c.system} has none`}`});
       }
     });
   });
@@ -133,6 +142,14 @@ export const planSchema = z.strictObject({
       url: z.url({protocol: /^https?$/}).optional(),
     })
     .default({}),
+}).superRefine((plan, ctx) => {
+  // The set workload needs nodes that serve add and read_set (docs/protocol.md): the hash ring, or a user's own.
+  const system = plan.cluster.system;
+  if (typeof system === 'string' && system !== 'hashring') {
+    for (const f of ['add', 'read-set'] as const) {
+      if (plan.workload.mix[f] > 0) ctx.addIssue({code: 'custom', path: ['workload', 'mix', f], message: `${system} has no set workload; add and read-set need cluster.system hashring (or your own nodes)`});
+    }
+  }
 });
 
 /** A plan as written in YAML, before defaults (the input type of the schema). */

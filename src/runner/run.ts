@@ -4,7 +4,23 @@ import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {checkHistoryAsync} from '../checker/index.js';
 import {checkAvailability, checkConvergence, checkNoCrash, checkRecovery, checkSetHistory, divergentKeys, faultIntervals, type ReplicaReport, type ReplicaSnapshot} from '../checks/index.js';
-import {clientProxyName, Cluster, nodeCommand, readyMode as readyModeOf, systemName, freePort, nodeIds, peerLinks, peerProxyName, type NodeId, type NodeLaunch, type UnexpectedExit} from '../cluster/index.js';
+import {
+  clientProxyName,
+  Cluster,
+  nodeCommand,
+  readyMode as readyModeOf,
+  systemName,
+  freePort,
+  inboundPeerProxyName,
+  linkProxyName,
+  nodeIds,
+  peerProxies,
+  type NodeId,
+  type NodeLaunch,
+  type PeerLayout,
+  type UnexpectedExit,
+} from '../cluster/index.js';
+import {etcdAdmin, EtcdSender} from '../etcd/index.js';
 import {ClusterError, InterruptedError} from '../errors/index.js';
 import {JsonlWriter, REGISTER_FUNCTIONS, RunClock, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent, type PinnedOccurrence} from '../nemesis/index.js';
@@ -12,7 +28,7 @@ import {formatPlan, type Plan} from '../plan/index.js';
 import {newRunPrefix, ProxyControl, RunProxies} from '../proxy/index.js';
 import {buildResults, explainResult, writeReports, type CheckSummary, type RunResults} from '../report/index.js';
 import {Rng} from '../rng/index.js';
-import {HistoryRecorder, OperationGenerator, WorkloadClient, type ClientAddresses, type Operation} from '../workload/index.js';
+import {HistoryRecorder, OperationGenerator, WorkloadClient, type ClientAddresses, type Operation, type OperationSender} from '../workload/index.js';
 import {StatusTracker, type RunStatus} from './status.js';
 import {startToxiproxy, type ToxiproxyProcess} from './toxiproxy-process.js';
 
@@ -89,7 +105,8 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   /** Replica states read after the final heal, for the convergence check; null if the system has no `replicas` request. */
   let convergence: ConvergencePolls | null = null;
   try {
-    // 1. Proxy server and proxies: one per directed peer link, one per client link. An external
+    // 1. Proxy server and proxies: one per directed peer link (etcd: one in front of each member's
+    //    peer port, docs/etcd.md), one per client link. An external
     //    server (proxy.url, already checked by the command) may be shared: the run then names its
     //    proxies with a run prefix and touches nothing else (RunProxies).
     let url = plan.proxy.url;
@@ -106,15 +123,16 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     const ids = nodeIds(plan.cluster.nodes);
     const ports = new Map<NodeId, {client: number; peer: number}>();
     for (const id of ids) ports.set(id, {client: await freePort(), peer: await freePort()});
-    const links = peerLinks(ids);
+    const etcd = plan.cluster.system === 'etcd';
+    const layout: PeerLayout = etcd ? 'destination' : 'link';
+    const peers = peerProxies(layout, ids);
     const peerListen = new Map<string, string>();
     const clientAddresses = new Map<NodeId, {host: string; port: number}>();
     const run = proxies;
     // allSettled: every create has finished before a failure propagates, so removeAll sees them all.
     await settleAll([
-      ...links.map(async (link) => {
-        const name = peerProxyName(link);
-        const proxy = await run.create(name, '127.0.0.1:0', `127.0.0.1:${ports.get(link.to)!.peer}`);
+      ...peers.map(async ({name, to}) => {
+        const proxy = await run.create(name, '127.0.0.1:0', `127.0.0.1:${ports.get(to)!.peer}`);
         peerListen.set(name, proxy.listen);
       }),
       ...ids.map(async (id) => {
@@ -122,22 +140,23 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
         clientAddresses.set(id, {host: '127.0.0.1', port: Number(proxy.listen.split(':').pop())});
       }),
     ]);
-    log(`${links.length} peer proxies and ${ids.length} client proxies`);
+    log(`${peers.length} peer proxies and ${ids.length} client proxies`);
 
     // 2. Nodes, each dialling its peers through the proxies of its outgoing links.
     const launches: NodeLaunch[] = ids.map((id) => ({
       id,
       clientPort: ports.get(id)!.client,
       peerPort: ports.get(id)!.peer,
-      peers: new Map(ids.filter((p) => p !== id).map((p) => [p, peerListen.get(peerProxyName({from: id, to: p}))!])),
+      peers: new Map(ids.filter((p) => p !== id).map((p) => [p, peerListen.get(linkProxyName(layout, {from: id, to: p}))!])),
       dataDir: path.join(runDir, 'data', id),
       bugs: plan.cluster.bugs,
+      ...(etcd ? {advertisedPeer: peerListen.get(inboundPeerProxyName(id))!} : {}),
     }));
     cluster = new Cluster(launches, (l) => nodeCommand(plan.cluster.system, l), runDir, (exit) => {
       const line = `node ${exit.node} exited unexpectedly (${exit.signal ?? `code ${exit.exitCode}`}); see ${exit.logFile}`;
       problems.push(line);
       log(line);
-    });
+    }, etcd ? etcdAdmin : undefined);
     cluster.startAll();
     const readyMode = readyModeOf(plan.cluster.system);
     const ready = await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, signal).catch((error: unknown) => {
@@ -151,12 +170,14 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
 
       // 3. Workload and nemesis, together.
       const generator = new OperationGenerator(plan.workload.keys, plan.workload.mix);
+      // etcd is driven over its JSON gateway; the other systems over NDJSON.
+      const sender = etcd ? new EtcdSender(clientAddresses, plan.cluster.etcd?.serializableReads ?? false) : undefined;
       const clients = Array.from(
         {length: plan.workload.clients},
-        (_, slot) => new WorkloadClient(slot, plan.workload.clients, ids[slot % ids.length], clientAddresses as ClientAddresses, recorder, plan.workload.timeout),
+        (_, slot) => new WorkloadClient(slot, plan.workload.clients, ids[slot % ids.length], clientAddresses as ClientAddresses, recorder, plan.workload.timeout, sender),
       );
       const meanGapMs = plan.workload.rate > 0 ? (1000 * plan.workload.clients) / plan.workload.rate : 0;
-      const links_ = new LinkCutter(proxies);
+      const links_ = new LinkCutter(proxies, layout);
       const nemesisStop = new AbortController();
       setMaxListeners(0, nemesisStop.signal);
       const onAbort = () => nemesisStop.abort();
@@ -203,7 +224,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
           ...generator.registerKeys().map((key): Operation => ({f: 'read', key, value: null})),
           ...generator.setKeys().map((key): Operation => ({f: 'read-set', key, value: null})),
         ];
-        await finalReads(reads, ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal);
+        await finalReads(reads, ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal, sender);
       }
     }
   } finally {
@@ -331,11 +352,12 @@ async function finalReads(
   firstProcess: number,
   timeoutMs: number,
   signal: AbortSignal,
+  sender?: OperationSender,
 ): Promise<void> {
   let process = firstProcess;
   for (const [i, read] of reads.entries()) {
     for (let attempt = 0; attempt < FINAL_READ_ATTEMPTS && !signal.aborted; attempt++) {
-      const client = new WorkloadClient(process++, 0, ids[(i + attempt) % ids.length], addresses, recorder, timeoutMs);
+      const client = new WorkloadClient(process++, 0, ids[(i + attempt) % ids.length], addresses, recorder, timeoutMs, sender);
       const done = await client.invoke(read);
       client.close();
       if (done.type === 'ok') break;

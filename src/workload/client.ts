@@ -14,7 +14,17 @@ export type ClientAddresses = ReadonlyMap<NodeId, {host: string; port: number}>;
 const MAX_REDIRECTS = 3;
 
 /** The outcome of one request, before it is written to the history. */
-type Outcome = {type: 'ok'; value: unknown; node: NodeId} | {type: 'fail' | 'info'; error: string; node: NodeId};
+export type Outcome = {type: 'ok'; value: unknown; node: NodeId} | {type: 'fail' | 'info'; error: string; node: NodeId};
+
+/**
+ * How operations reach a system that does not speak the NDJSON protocol (etcd's HTTP gateway,
+ * src/etcd): sends one operation to a node's client proxy and says what came of it. The
+ * WorkloadClient still records the history.
+ */
+export interface OperationSender {
+  /** Sends `op` to `node`; resolves (never rejects) within about `timeoutMs`. */
+  send(op: Operation, node: NodeId, timeoutMs: number): Promise<Outcome>;
+}
 
 /**
  * One workload client (Jepsen's worker): invokes operations one at a time against the node it is
@@ -34,6 +44,7 @@ export class WorkloadClient {
    * @param slot this client's number, from 0; its first process number.
    * @param processStride added to the process number when the process is retired (the client count).
    * @param timeoutMs per-operation timeout in ms; past it the operation is `info`.
+   * @param sender sends operations instead of the NDJSON protocol (etcd); absent for NDJSON nodes.
    */
   constructor(
     slot: number,
@@ -42,6 +53,7 @@ export class WorkloadClient {
     private readonly addresses: ClientAddresses,
     private readonly recorder: HistoryRecorder,
     private readonly timeoutMs: number,
+    private readonly sender?: OperationSender,
   ) {
     this.process = slot;
     this.node = home;
@@ -88,6 +100,7 @@ export class WorkloadClient {
   }
 
   private async execute(op: Operation): Promise<Outcome> {
+    if (this.sender) return this.sender.send(op, this.node, this.timeoutMs);
     const deadline = Date.now() + this.timeoutMs;
     const seq = ++this.seq;
     const client = `p${this.process}`;

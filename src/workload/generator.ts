@@ -23,6 +23,9 @@ export type Operation =
   | {f: 'add'; key: string; value: number}
   | {f: 'read-set'; key: string; value: null};
 
+/** An operation on a register (read, write, cas). */
+export type RegisterOperation = Extract<Operation, {f: 'read' | 'write' | 'cas'}>;
+
 const FUNCTIONS = ['read', 'write', 'cas', 'add', 'read-set'] as const;
 
 /**
