@@ -8,15 +8,42 @@
  *
  * Goal (issue 4): throughput through the proxy ≥ 60% of direct; added p50 ≤ 100 µs.
  *
- * Three processes, like a run (DESIGN.md "Network topology"): this one drives the client side, a
- * child runs the target server (sink and echo on one port), another child runs the embedded
- * Toxiproxy server, so the proxy does not share an event loop with either end.
+ * Layouts (`--layout split|shared|both`, default split; the goal is judged on split):
+ * - split, like a run (DESIGN.md "Network topology"): this process is the client, a child the target
+ *   server (sink and echo on one port), another child the embedded server — three busy processes;
+ * - shared: client and target share this process, so on 2 cores the proxy has one to itself. Direct
+ *   is measured the same way, and that is what changes the ratio: one event loop driving both ends
+ *   makes direct ~6x slower (187 vs 1187 MB/s below); the proxied path barely moves (153 vs 174).
  *
- * Run: `node --import tsx bench/proxy.ts [--rounds 5] [--gib 1] [--pairs 10000]`.
+ * Reference rows (same traffic, not faultline): `ref: Node pipe`, a bare `socket.pipe` proxy alone in
+ * a child; `ref: pipe in srv`, the same pipe proxy inside the embedded server's child; `ref: socat`
+ * (C, 64 KiB buffer; left out when socat is not on PATH). CPU columns (Linux /proc) give each
+ * process's share of one core during the stream, and the proxy's CPU seconds per GB — the least noisy
+ * figure on a shared machine.
+ *
+ * Measured 2026-11-30, 2-core VM shared with other jobs (load 5–8), 1 GiB × 5 rounds, medians:
+ *
+ *                     split MB/s   of direct   proxy CPU s/GB   added p50 / p99 µs
+ *   direct                  1187        100%                -                  -
+ *   faultline proxy          174       14.7%             5.27      +108 / +93
+ *   ref: Node pipe           397       33.5%             1.81       +67 / +226
+ *   ref: pipe in srv         188       15.8%             5.30       +61 / +151
+ *   ref: socat               601       50.6%             1.02       +88 / +2742
+ *
+ * What limits the ratio: (1) a proxied byte is copied four times by the kernel instead of twice, by
+ * three processes on two cores, so even socat reaches only ~50%; (2) the embedded server's process
+ * spends ~3x the CPU per byte of a bare pipe process *running the same pipe code* ("pipe in srv" ≈
+ * "faultline proxy"), so the link's per-chunk code is not the cost. In that process V8 runs
+ * mark-compact GCs on external-memory pressure (16 per 0.5 GiB, none in the bare pipe process; 64 KiB
+ * read buffers) and perf shows the kernel's copy into those buffers costing ~3.4x as much. The
+ * latency figures swing by ±50 µs between runs on this machine (the old bench gave +62 µs an hour earlier).
+ *
+ * Run: `node --import tsx bench/proxy.ts [--layout split] [--rounds 5] [--gib 1] [--pairs 10000]`.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import net from 'node:net';
 import {once} from 'node:events';
+import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {performance} from 'node:perf_hooks';
 import {parseArgs} from 'node:util';
@@ -32,18 +59,24 @@ const WARMUP_PAIRS = 1000;
 /** Mode bytes the target reads first on each connection. */
 const MODE_SINK = 0x54; // 'T': read an 8-byte length, then that many bytes, then answer one byte
 const MODE_ECHO = 0x45; // 'E': echo everything
+/** socat's copy buffer, in bytes: the 64 KiB Node reads at most per `read` (its default is 8 KiB). */
+const SOCAT_BUFFER_BYTES = 64 * 1024;
+/** How long a child may take to exit after its stdin closed or SIGTERM, in ms, before SIGKILL. */
+const CHILD_EXIT_GRACE_MS = 5000;
 
 const {values: opts} = parseArgs({
   options: {
     role: {type: 'string', default: 'bench'},
+    upstream: {type: 'string', default: '0'},
+    layout: {type: 'string', default: 'split'},
     rounds: {type: 'string', default: '5'},
     gib: {type: 'string', default: '1'},
     pairs: {type: 'string', default: '10000'},
   },
 });
 
-/** Child role: the target server. Prints `{"port":N}` once listening. */
-async function runTarget(): Promise<void> {
+/** Starts the target server (sink and echo on one port) on a free port. */
+async function startTarget(): Promise<{port: number; close(): void}> {
   const server = net.createServer((s) => {
     s.setNoDelay(true);
     s.on('error', () => undefined);
@@ -70,31 +103,102 @@ async function runTarget(): Promise<void> {
       if (received >= expected) s.write(Buffer.from('K'));
     });
   });
-  server.listen(0, '127.0.0.1', () => {
-    process.stdout.write(`${JSON.stringify({port: (server.address() as net.AddressInfo).port})}\n`);
-  });
-  process.stdin.on('end', () => process.exit(0));
-  process.stdin.resume();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {port: (server.address() as net.AddressInfo).port, close: () => server.close()};
 }
 
-/** Child role: the embedded Toxiproxy server on a free port. Prints `{"url":"…"}`. */
+/** Child role: the target server. Prints `{"port":N}` once listening; exits when stdin ends. */
+async function runTarget(): Promise<void> {
+  const {port} = await startTarget();
+  printAndWait({port}, () => process.exit(0));
+}
+
+/**
+ * Child role: the embedded Toxiproxy server on a free port, and in the same process a bare pipe
+ * proxy to `--upstream` (a reference sharing the server's heap and event loop). Prints
+ * `{"url":"…","pipePort":N}`.
+ */
 async function runProxyServer(): Promise<void> {
   const {startToxiproxyServer} = await import('../src/proxy/index.js');
   const server = await startToxiproxyServer({host: '127.0.0.1', port: 0});
-  process.stdout.write(`${JSON.stringify({url: server.url})}\n`);
-  process.stdin.on('end', () => void server.close().then(() => process.exit(0)));
+  const pipePort = await startPipeProxy(Number(opts.upstream));
+  printAndWait({url: server.url, pipePort}, () => void server.close().then(() => process.exit(0)));
+}
+
+/** Child role, reference: a bare pipe proxy alone in its process. Prints `{"port":N}`. */
+async function runPipeProxy(): Promise<void> {
+  printAndWait({port: await startPipeProxy(Number(opts.upstream))}, () => process.exit(0));
+}
+
+/** The least a Node proxy can do — `socket.pipe` both ways, nothing else — forwarding to `upstream`; returns its port. */
+async function startPipeProxy(upstream: number): Promise<number> {
+  const server = net.createServer({noDelay: true}, (client) => {
+    const target = net.connect({host: '127.0.0.1', port: upstream, noDelay: true});
+    for (const s of [client, target]) s.on('error', () => undefined);
+    client.pipe(target).on('close', () => client.destroy());
+    target.pipe(client).on('close', () => target.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** Prints one JSON line for the parent, then calls `onEnd` when the parent closes our stdin. */
+function printAndWait(info: object, onEnd: () => void): void {
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  process.stdin.on('end', onEnd);
   process.stdin.resume();
 }
 
 /** Starts this file in another role and returns its first JSON line. */
-async function startChild<T>(role: string): Promise<{child: ChildProcess; info: T}> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--role', role], {stdio: ['pipe', 'pipe', 'inherit']});
+async function startChild<T>(role: string, ...args: string[]): Promise<{child: ChildProcess; info: T}> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--role', role, ...args], {stdio: ['pipe', 'pipe', 'inherit']});
   let out = '';
   for await (const chunk of child.stdout!) {
     out += String(chunk);
     if (out.includes('\n')) break;
   }
   return {child, info: JSON.parse(out.split('\n')[0]) as T};
+}
+
+/** Ends a child (stdin closed, SIGTERM for one that does not read it) and waits for its exit; SIGKILL after a grace. */
+async function stopChild(c: ChildProcess): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const exited = once(c, 'exit');
+  if (c.stdin) c.stdin.end();
+  else c.kill('SIGTERM');
+  const timer = setTimeout(() => c.kill('SIGKILL'), CHILD_EXIT_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A free TCP port on 127.0.0.1 (for socat, which cannot report the one it bound). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const {port} = server.address() as net.AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/**
+ * Reference: socat (C, `read`/`write` with a 64 KiB buffer) forwarding to `upstream`, one forked
+ * process per connection; null when socat is not on PATH.
+ */
+async function startSocat(upstream: number): Promise<{child: ChildProcess; port: number} | null> {
+  const port = await freePort();
+  const child = spawn('socat', ['-b', String(SOCAT_BUFFER_BYTES), `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `TCP:127.0.0.1:${upstream},nodelay`], {stdio: ['ignore', 'ignore', 'inherit']});
+  const spawned = await Promise.race([once(child, 'spawn').then(() => true), once(child, 'error').then(() => false)]);
+  if (!spawned) return null;
+  for (let i = 0; i < 100; i++) {
+    try {
+      (await connect(port)).destroy();
+      return {child, port};
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  await stopChild(child);
+  return null;
 }
 
 function connect(port: number): Promise<net.Socket> {
@@ -105,14 +209,69 @@ function connect(port: number): Promise<net.Socket> {
   });
 }
 
-/** Streams `bytes` to the sink on `port`; returns MB/s (10^6 bytes) from first write to the sink's answer. */
-async function throughput(port: number, bytes: number): Promise<number> {
+/** Clock ticks per second in `/proc` CPU times (Linux USER_HZ, 100 on every common architecture). */
+const USER_HZ = 100;
+
+/** Busy and total CPU time of the whole machine so far, in ms (Linux `/proc/stat`); null elsewhere. */
+function machineCpuMs(): {busy: number; total: number} | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    return {busy: ((total - fields[3] - fields[4]) * 1000) / USER_HZ, total: (total * 1000) / USER_HZ}; // idle and iowait are not busy
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time (user + system) of process `pid`, its reaped children and its live descendants so far, in
+ * ms (Linux `/proc`); null when unreadable. Descendants count so that socat's per-connection fork is included.
+ */
+function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number); // f[0] is field 3 (state)
+    let ms = ((f[11] + f[12] + f[13] + f[14]) * 1000) / USER_HZ; // utime stime cutime cstime
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean)) ms += processCpuMs(Number(child)) ?? 0;
+    return ms;
+  } catch {
+    return null;
+  }
+}
+
+/** Processes whose CPU time a throughput measurement reports; `target` is null when it runs in this process. */
+interface Meters {
+  target: number | null;
+  proxy: number | null;
+}
+
+/**
+ * One throughput measurement: MB/s, and the CPU time spent meanwhile as a share of the wall time
+ * (1 = one core busy throughout; null if unknown): the whole machine (all cores, 0–1), this process
+ * (the client, and the target in the shared layout), the target child and the proxy.
+ */
+interface Throughput {
+  mbPerSec: number;
+  machine: number | null;
+  client: number;
+  target: number | null;
+  proxy: number | null;
+}
+
+/** Streams `bytes` to the sink on `port`; MB/s (10^6 bytes) from first write to the sink's answer. */
+async function throughput(port: number, bytes: number, meters: Meters): Promise<Throughput> {
   const s = await connect(port);
   const header = Buffer.alloc(9);
   header[0] = MODE_SINK;
   header.writeBigUInt64BE(BigInt(bytes), 1);
   const block = Buffer.alloc(WRITE_BYTES, 0x61);
   const done = once(s, 'data');
+  const cpu = (): [ReturnType<typeof machineCpuMs>, number, number | null, number | null] => {
+    const own = process.cpuUsage();
+    const read = (pid: number | null): number | null => (pid === null ? null : processCpuMs(pid));
+    return [machineCpuMs(), (own.user + own.system) / 1000, read(meters.target), read(meters.proxy)];
+  };
+  const before = cpu();
   const start = performance.now();
   s.write(header);
   let sent = 0;
@@ -122,9 +281,18 @@ async function throughput(port: number, bytes: number): Promise<number> {
     if (!s.write(n === WRITE_BYTES ? block : block.subarray(0, n))) await once(s, 'drain');
   }
   await done;
-  const seconds = (performance.now() - start) / 1000;
+  const ms = performance.now() - start;
+  const after = cpu();
   s.destroy();
-  return bytes / 1e6 / seconds;
+  const share = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : (b - a) / ms);
+  const [m0, m1] = [before[0], after[0]];
+  return {
+    mbPerSec: bytes / 1e3 / ms,
+    machine: m0 && m1 ? (m1.busy - m0.busy) / (m1.total - m0.total) : null,
+    client: (after[1] - before[1]) / ms,
+    target: share(before[2], after[2]),
+    proxy: share(before[3], after[3]),
+  };
 }
 
 /** Round-trip times in µs of `pairs` sequential 32-byte request/response pairs through `port`. */
@@ -152,7 +320,7 @@ async function roundTrips(port: number, pairs: number): Promise<number[]> {
     if (i >= WARMUP_PAIRS) rtts.push(Number(process.hrtime.bigint() - start) / 1000);
   }
   s.destroy();
-  return rtts;
+  return rtts.sort((a, b) => a - b);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -161,61 +329,143 @@ function percentile(sorted: number[], p: number): number {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/**
+ * Where the processes run:
+ * - `split`: like a run (DESIGN.md "Network topology"): this process is the client, a child the
+ *   target server, another child the proxy — three busy processes on the machine's cores;
+ * - `shared`: the client and the target server share this process, so a proxy has a core to itself
+ *   on a 2-core machine; direct is measured the same way (client and target on one event loop).
+ */
+type Layout = 'split' | 'shared';
+
+/** A way from the client to the target: direct, the proxy under test, or a reference proxy. */
+interface Path {
+  label: string;
+  port: number;
+  /** The process relaying the bytes (null for direct). */
+  proxyPid: number | null;
+}
+
+/** Measured figures of one path in one layout: every throughput round, and sorted round-trip times in µs. */
+interface PathResult {
+  path: Path;
+  runs: Throughput[];
+  rtt: number[];
+}
+
+/** Starts the processes of a layout, measures every path (throughput rounds alternate paths), stops them. */
+async function measureLayout(layout: Layout, rounds: number, bytes: number, pairs: number): Promise<PathResult[]> {
+  const children: ChildProcess[] = [];
+  let closeTarget = (): void => undefined;
+  try {
+    let target: {port: number; pid: number | null};
+    if (layout === 'split') {
+      const child = await startChild<{port: number}>('target');
+      children.push(child.child);
+      target = {port: child.info.port, pid: child.child.pid ?? null};
+    } else {
+      const inProcess = await startTarget();
+      closeTarget = inProcess.close;
+      target = {port: inProcess.port, pid: null};
+    }
+    const proxyServer = await startChild<{url: string; pipePort: number}>('proxy-server', '--upstream', String(target.port));
+    children.push(proxyServer.child);
+    const {ProxyControl} = await import('../src/proxy/index.js');
+    const proxy = await new ProxyControl(proxyServer.info.url).createProxy('bench', '127.0.0.1:0', `127.0.0.1:${target.port}`);
+    const paths: Path[] = [
+      {label: 'direct', port: target.port, proxyPid: null},
+      {label: 'faultline proxy', port: Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1)), proxyPid: proxyServer.child.pid ?? null},
+    ];
+    const pipe = await startChild<{port: number}>('pipe-proxy', '--upstream', String(target.port));
+    children.push(pipe.child);
+    paths.push({label: 'ref: Node pipe', port: pipe.info.port, proxyPid: pipe.child.pid ?? null});
+    paths.push({label: 'ref: pipe in srv', port: proxyServer.info.pipePort, proxyPid: proxyServer.child.pid ?? null});
+    const socat = await startSocat(target.port);
+    if (socat) {
+      children.push(socat.child);
+      paths.push({label: 'ref: socat', port: socat.port, proxyPid: socat.child.pid ?? null});
+    }
+
+    const runs: Throughput[][] = paths.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < paths.length; i++) runs[i].push(await throughput(paths[i].port, bytes, {target: target.pid, proxy: paths[i].proxyPid}));
+      console.log(`  round ${r + 1}: ${paths.map((p, i) => `${p.label} ${runs[i][r].mbPerSec.toFixed(0)}`).join(', ')} MB/s`);
+    }
+    const results: PathResult[] = [];
+    for (let i = 0; i < paths.length; i++) results.push({path: paths[i], runs: runs[i], rtt: await roundTrips(paths[i].port, pairs)});
+    return results;
+  } finally {
+    closeTarget();
+    for (const c of children) await stopChild(c);
+  }
+}
+
+/** The median of one throughput field over a path's rounds; null if any round lacks it. */
+function medianOf(r: PathResult, field: keyof Throughput): number | null {
+  const xs = r.runs.map((t) => t[field]);
+  return xs.every((x) => x !== null) ? median(xs as number[]) : null;
+}
+
+/** Prints one layout's tables: throughput and CPU per path, then RTT percentiles, relative to direct. */
+function printTables(layout: Layout, results: PathResult[]): void {
+  const direct = results[0];
+  const directMb = medianOf(direct, 'mbPerSec')!;
+  const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(0)}%`);
+  const row = (cells: string[]): string => cells[0].padEnd(17) + cells.slice(1).map((c) => c.padStart(11)).join('');
+  console.log(`layout ${layout}: throughput (medians; CPU = share of one core busy during the stream, machine = of all cores)`);
+  console.log(row(['', 'MB/s', 'of direct', 'machine', layout === 'split' ? 'client' : 'client+tgt', 'target', 'proxy', 'proxy s/GB']));
+  for (const r of results) {
+    const mb = medianOf(r, 'mbPerSec')!;
+    const proxyCpu = medianOf(r, 'proxy');
+    const cpuPerGb = r.runs.every((t) => t.proxy !== null) ? median(r.runs.map((t) => t.proxy! / (t.mbPerSec / 1000))) : null;
+    console.log(row([r.path.label, mb.toFixed(0), `${((100 * mb) / directMb).toFixed(1)}%`, pct(medianOf(r, 'machine')), pct(medianOf(r, 'client')), pct(medianOf(r, 'target')), pct(proxyCpu), cpuPerGb === null ? '-' : cpuPerGb.toFixed(2)]));
+  }
+  console.log(`layout ${layout}: round-trip time, µs`);
+  console.log(row(['', 'p50', 'added', 'p99', 'added']));
+  for (const r of results) {
+    const cells = [r.path.label];
+    for (const q of [50, 99]) {
+      const v = percentile(r.rtt, q);
+      const d = v - percentile(direct.rtt, q);
+      cells.push(v.toFixed(1), r === direct ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(1)}`);
+    }
+    console.log(row(cells));
+  }
+}
+
+/** Prints the goal verdicts of one layout (the faultline proxy against direct). */
+function printGoals(layout: Layout, results: PathResult[]): void {
+  const [direct, proxy] = results;
+  const ratio = medianOf(proxy, 'mbPerSec')! / medianOf(direct, 'mbPerSec')!;
+  const addedP50 = percentile(proxy.rtt, 50) - percentile(direct.rtt, 50);
+  console.log(`goal (${layout}): throughput ≥ 60% of direct: ${(100 * ratio).toFixed(1)}% ${ratio >= 0.6 ? 'MET' : 'NOT MET'}`);
+  console.log(`goal (${layout}): added p50 ≤ 100 µs: ${addedP50.toFixed(1)} µs ${addedP50 <= 100 ? 'MET' : 'NOT MET'}`);
+}
+
 async function bench(): Promise<void> {
   const rounds = Number(opts.rounds);
   const bytes = Math.round(Number(opts.gib) * GIB);
   const pairs = Number(opts.pairs);
-  const target = await startChild<{port: number}>('target');
-  const proxyServer = await startChild<{url: string}>('proxy-server');
-  try {
-    const {ProxyControl} = await import('../src/proxy/index.js');
-    const control = new ProxyControl(proxyServer.info.url);
-    const proxy = await control.createProxy('bench', '127.0.0.1:0', `127.0.0.1:${target.info.port}`);
-    const proxyPort = Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1));
-    const directPort = target.info.port;
-
-    // The figures depend on spare cores: three busy processes share them. Say what the machine had.
-    console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min), Node ${process.version}`);
-    console.log(`throughput: ${opts.gib} GiB stream, ${rounds} rounds (direct, then through the proxy, alternating)`);
-    const direct: number[] = [];
-    const proxied: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      direct.push(await throughput(directPort, bytes));
-      proxied.push(await throughput(proxyPort, bytes));
-      console.log(`  round ${r + 1}: direct ${direct[r].toFixed(0)} MB/s, proxy ${proxied[r].toFixed(0)} MB/s`);
-    }
-    const d = median(direct);
-    const p = median(proxied);
-
-    console.log(`latency: ${pairs} request/response pairs of ${PAIR_BYTES} bytes (after ${WARMUP_PAIRS} warm-up pairs)`);
-    const directRtt = (await roundTrips(directPort, pairs)).sort((a, b) => a - b);
-    const proxyRtt = (await roundTrips(proxyPort, pairs)).sort((a, b) => a - b);
-    const row = (label: string, a: string, b: string, c: string): string => `${label.padEnd(18)}${a.padStart(10)}${b.padStart(10)}   ${c}`;
-    console.log('');
-    console.log(row('', 'direct', 'proxy', 'proxy/direct'));
-    console.log(row('throughput MB/s', d.toFixed(0), p.toFixed(0), `${((100 * p) / d).toFixed(1)}%`));
-    for (const q of [50, 99]) {
-      const a = percentile(directRtt, q);
-      const b = percentile(proxyRtt, q);
-      console.log(row(`RTT p${q} µs`, a.toFixed(1), b.toFixed(1), `${(b / a).toFixed(2)}x (${b - a >= 0 ? '+' : ''}${(b - a).toFixed(1)} µs)`));
-    }
-    const addedP50 = percentile(proxyRtt, 50) - percentile(directRtt, 50);
-    const ratio = p / d;
-    console.log(`machine after: load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    console.log('');
-    console.log(`goal: throughput ≥ 60% of direct: ${(100 * ratio).toFixed(1)}% ${ratio >= 0.6 ? 'MET' : 'NOT MET'}`);
-    console.log(`goal: added p50 ≤ 100 µs: ${addedP50.toFixed(1)} µs ${addedP50 <= 100 ? 'MET' : 'NOT MET'}`);
-    await control.deleteProxy('bench');
-  } finally {
-    for (const c of [target.child, proxyServer.child]) {
-      c.stdin?.end();
-      const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
-      if (c.exitCode === null) await once(c, 'exit');
-      clearTimeout(timer);
-    }
+  const layouts: Layout[] = opts.layout === 'both' ? ['split', 'shared'] : [opts.layout as Layout];
+  const load = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  // The figures depend on spare cores. Say what the machine had.
+  console.log(`machine: ${os.cpus().length} CPUs, load average ${load()} (1/5/15 min), Node ${process.version}`);
+  console.log(`throughput: ${opts.gib} GiB stream in ${WRITE_BYTES / 1024} KiB writes, ${rounds} rounds, paths alternating; latency: ${pairs} pairs of ${PAIR_BYTES} bytes after ${WARMUP_PAIRS} warm-up pairs`);
+  const all: Array<[Layout, PathResult[]]> = [];
+  for (const layout of layouts) {
+    console.log(`layout ${layout}:`);
+    all.push([layout, await measureLayout(layout, rounds, bytes, pairs)]);
   }
+  for (const [layout, results] of all) {
+    console.log('');
+    printTables(layout, results);
+  }
+  console.log('');
+  console.log(`machine after: load average ${load()}`);
+  for (const [layout, results] of all) printGoals(layout, results);
 }
 
 if (opts.role === 'target') await runTarget();
 else if (opts.role === 'proxy-server') await runProxyServer();
+else if (opts.role === 'pipe-proxy') await runPipeProxy();
 else await bench();
