@@ -19,6 +19,12 @@
  *   At most `maxHints` are kept (the oldest are dropped, with a log line; anti-entropy repairs them).
  * - Anti-entropy: every `antiEntropyTicks` the node exchanges digests of the keys it shares with the
  *   next trusted peer, and both send each other the entries that differ.
+ * - Membership: every process knows every other, but only ring members own keys. A `leave` or
+ *   `join` request (admin, from the harness's nemesis) bumps the node's own membership version;
+ *   heartbeats gossip every node's (version, member) and the highest version wins, so every node
+ *   converges on the same ring (Dynamo §4.8, with explicit join/leave as Dynamo's administrator
+ *   commands). A node out of the ring keeps coordinating requests and pushes the entries it
+ *   stores to their home replicas every anti-entropy round, so nothing it acknowledged is lost.
  */
 import {newHlc, observe, tick, type Hlc} from './hlc.js';
 import type {RingMessage} from './messages.js';
@@ -97,13 +103,15 @@ export type RingReplyBody =
   | {type: 'write_ok'}
   | {type: 'add_ok'}
   | {type: 'read_set_ok'; elements: number[]}
+  | {type: 'membership_ok'; members: string[]}
   | {type: 'error'; code: 'unavailable' | 'timeout'; definite: boolean; text: string};
 
 /** One input, stamped with the shell's wall clock (ms since the epoch). */
 export type Input =
   | {type: 'tick'; nowMs: number}
   | {type: 'message'; nowMs: number; message: RingMessage}
-  | {type: 'request'; nowMs: number; requestId: number; command: RingCommand};
+  | {type: 'request'; nowMs: number; requestId: number; command: RingCommand}
+  | {type: 'membership'; nowMs: number; requestId: number; action: 'join' | 'leave'};
 
 /** Effects, carried out in this order: persist + fsync (or compact), send, replies; log any time. */
 export interface Effects {
@@ -153,6 +161,11 @@ export interface RingState {
   suspects: Set<string>;
   /** Gossiped heartbeat counters per member (own counter included). */
   members: Map<string, number>;
+  /**
+   * Ring membership as gossiped: node → its membership version and whether it is in the ring.
+   * Every process is listed (this one included); `ring` is built from those with `member` true.
+   */
+  membership: Map<string, {version: number; member: boolean}>;
   /** Node → the peers that reported suspecting it in their last heartbeat (gossip). */
   suspectedBy: Map<string, Set<string>>;
   pending: Map<number, Pending>;
@@ -194,6 +207,7 @@ export function newRingState(config: RingConfig, nowMs: number, restored: {store
     detectors,
     suspects: new Set(),
     members: new Map([config.id, ...config.peers].map((m) => [m, 0])),
+    membership: new Map([config.id, ...config.peers].map((m) => [m, {version: 0, member: true}])),
     suspectedBy: new Map(),
     pending: new Map(),
     nextOp: 1,
@@ -216,8 +230,52 @@ export function isHealthy(s: RingState, node: string): boolean {
 }
 
 /** What `status` reports beyond the role. */
-export function statusOf(s: RingState): {suspects: string[]; hints: number; keys: number} {
-  return {suspects: [...s.suspects].sort(), hints: s.hints.size, keys: s.store.size};
+export function statusOf(s: RingState): {suspects: string[]; hints: number; keys: number; members: string[]} {
+  return {suspects: [...s.suspects].sort(), hints: s.hints.size, keys: s.store.size, members: [...s.ring.nodes]};
+}
+
+/** Whether `node` is in this node's view of the ring. */
+function isMember(s: RingState, node: string): boolean {
+  return s.membership.get(node)?.member ?? false;
+}
+
+/** Rebuilds the ring from the membership view and logs the change. */
+function rebuildRing(s: RingState, why: string, fx: Effects): void {
+  const members = [...s.membership].filter(([, m]) => m.member).map(([id]) => id);
+  s.ring = buildRing(members, s.config.vnodes);
+  fx.log.push(`${s.config.id} ring now ${s.ring.nodes.join(' ')} (${why})`);
+}
+
+/**
+ * The admin `join` / `leave`: this node enters or leaves the ring under a new membership version,
+ * which heartbeats then spread. A leave that would leave fewer than N members is refused
+ * (`unavailable`, definite). Joining a ring one is in, or leaving one is out of, changes nothing.
+ */
+function changeMembership(s: RingState, requestId: number, action: 'join' | 'leave', fx: Effects): void {
+  const {id, n} = s.config;
+  const own = s.membership.get(id)!;
+  const member = action === 'join';
+  if (!member && own.member && s.ring.nodes.length - 1 < n) {
+    fx.replies.push({requestId, body: {type: 'error', code: 'unavailable', definite: true, text: `leaving would leave ${s.ring.nodes.length - 1} members, fewer than N=${n}`}});
+    return;
+  }
+  if (own.member !== member) {
+    s.membership.set(id, {version: own.version + 1, member});
+    rebuildRing(s, `${id} ${member ? 'joined' : 'left'}, version ${own.version + 1}`, fx);
+  }
+  fx.replies.push({requestId, body: {type: 'membership_ok', members: [...s.ring.nodes]}});
+}
+
+/** Merges gossiped membership: the higher version of each node's entry wins (its own included, e.g. after a restart). */
+function mergeMembership(s: RingState, from: string, ring: readonly [string, number, boolean][], fx: Effects): void {
+  const changed: string[] = [];
+  for (const [node, version, member] of ring) {
+    const known = s.membership.get(node);
+    if (known === undefined || version <= known.version) continue;
+    s.membership.set(node, {version, member});
+    if (known.member !== member) changed.push(`${node} ${member ? 'joined' : 'left'}`);
+  }
+  if (changed.length > 0) rebuildRing(s, `${changed.join(', ')}, heard from ${from}`, fx);
 }
 
 /**
@@ -247,6 +305,9 @@ export function step(s: RingState, input: Input): Effects {
       break;
     case 'request':
       coordinate(s, input.requestId, input.command, fx);
+      break;
+    case 'membership':
+      changeMembership(s, input.requestId, input.action, fx);
       break;
   }
   s.recordsSinceCompact += fx.persist.length;
@@ -447,7 +508,8 @@ function onTick(s: RingState, fx: Effects): void {
     s.members.set(config.id, (s.members.get(config.id) ?? 0) + 1);
     const members = [...s.members];
     const suspects = [...s.suspects];
-    for (const peer of config.peers) fx.send.push({type: 'heartbeat', from: config.id, to: peer, members, suspects});
+    const ring = [...s.membership].map(([node, m]): [string, number, boolean] => [node, m.version, m.member]);
+    for (const peer of config.peers) fx.send.push({type: 'heartbeat', from: config.id, to: peer, members, suspects, ring});
   }
   updateSuspicion(s, fx);
   tickPending(s, fx);
@@ -482,6 +544,20 @@ function handOff(s: RingState, fx: Effects): void {
   }
 }
 
+/** Out of the ring: sends every stored entry to the key's home replicas (they merge it, as a repair). */
+function pushToReplicas(s: RingState, fx: Effects): void {
+  const byTarget = new Map<string, [string, Entry][]>();
+  for (const [key, entry] of s.store) {
+    for (const node of preferenceList(s.ring, key, s.config.n)) {
+      if (node === s.config.id) continue;
+      const list = byTarget.get(node) ?? [];
+      list.push([key, entry]);
+      byTarget.set(node, list);
+    }
+  }
+  for (const [to, entries] of byTarget) fx.send.push({type: 'repair', from: s.config.id, to, entries, want: []});
+}
+
 /** Keys this node stores whose preference list holds both this node and `peer`. */
 function sharedKeys(s: RingState, peer: string): string[] {
   const out: string[] = [];
@@ -493,7 +569,11 @@ function sharedKeys(s: RingState, peer: string): string[] {
 }
 
 function startAntiEntropy(s: RingState, fx: Effects): void {
-  const healthy = s.config.peers.filter((p) => isHealthy(s, p));
+  if (!isMember(s, s.config.id)) {
+    pushToReplicas(s, fx);
+    return;
+  }
+  const healthy = s.config.peers.filter((p) => isHealthy(s, p) && isMember(s, p));
   if (healthy.length === 0) return;
   const peer = healthy[s.antiEntropyCursor++ % healthy.length];
   const digests = sharedKeys(s, peer).map((key): [string, number] => [key, digestOf(s.store.get(key)!)]);
@@ -520,6 +600,7 @@ function onMessage(s: RingState, m: RingMessage, fx: Effects): void {
         by.add(m.from);
         s.suspectedBy.set(node, by);
       }
+      mergeMembership(s, m.from, m.ring, fx);
       updateSuspicion(s, fx);
       return;
     }

@@ -15,6 +15,8 @@ export interface Heartbeat {
   members: [string, number][];
   /** The nodes the sender's own φ detector suspects now. */
   suspects: string[];
+  /** Gossiped ring membership: [node, membership version, in the ring] for every node (highest version wins). */
+  ring: [string, number, boolean][];
 }
 
 /** Coordinator → replica: store `entry` under `key`; with `hint`, keep it for node `hint` (sloppy quorum). */
@@ -139,7 +141,16 @@ export function parseRingMessage(line: string): RingMessage {
   const head = {from: str(o, 'from'), to: str(o, 'to')};
   switch (o.type) {
     case 'heartbeat':
-      return {type: 'heartbeat', ...head, members: arr(o, 'members').map((m) => pair(m, intOf)), suspects: arr(o, 'suspects').map(strOf)};
+      return {
+        type: 'heartbeat',
+        ...head,
+        members: arr(o, 'members').map((m) => pair(m, intOf)),
+        suspects: arr(o, 'suspects').map(strOf),
+        ring: arr(o, 'ring').map((r) => {
+          if (!Array.isArray(r) || r.length !== 3 || !isStr(r[0]) || !isInt(r[1]) || typeof r[2] !== 'boolean') throw new ProtocolError('heartbeat.ring: expected [node, version, member] triples');
+          return [r[0], r[1], r[2]];
+        }),
+      };
     case 'put':
       return {
         type: 'put',

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       return;
     }
     if (request.type === 'replicas') {
-      reply({type: 'replicas_ok', id: request.id, keys: replicasOf(state)});
+      reply({type: 'replicas_ok', id: request.id, keys: replicasOf(state), members: [...state.ring.nodes]});
       return;
     }
     const requestId = nextRequestId++;
@@ -138,6 +138,10 @@ async function main(): Promise<void> {
         return;
       case 'add':
         run({type: 'request', nowMs, requestId, command: {type: 'add', key: request.key, element: request.element}});
+        return;
+      case 'join':
+      case 'leave':
+        run({type: 'membership', nowMs, requestId, action: request.type});
         return;
     }
   };

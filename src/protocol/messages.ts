@@ -162,8 +162,18 @@ export interface ReplicasRequest {
   id: number;
 }
 
-/** Every request a node may receive: the key-value and admin requests plus the set workload's and `replicas`. */
-export type AnyClientRequest = ClientRequest | SetRequest | ReplicasRequest;
+/**
+ * Admin, for systems whose membership changes at run time (the hash ring): this node leaves or
+ * (re)joins the ring. Nodes that cannot answer `malformed`; a change the node refuses (it would
+ * leave too few members) is `unavailable`.
+ */
+export interface MembershipRequest {
+  type: 'join' | 'leave';
+  id: number;
+}
+
+/** Every request a node may receive: the key-value and admin requests plus the set workload's, `replicas` and membership. */
+export type AnyClientRequest = ClientRequest | SetRequest | ReplicasRequest | MembershipRequest;
 
 export interface AddOk {
   type: 'add_ok';
@@ -187,7 +197,16 @@ export interface ReplicasOk {
   type: 'replicas_ok';
   id: number;
   keys: Record<string, unknown>;
+  /** The ring members in this node's view, sorted (compared between nodes: the ring must converge too). */
+  members?: string[];
 }
 
-/** Every reply a client may receive: `ClientReply` plus the set workload's and `replicas_ok`. */
-export type AnyClientReply = ClientReply | SetReply | ReplicasOk;
+/** Reply to `join` / `leave`: the ring members in this node's view afterwards, sorted. */
+export interface MembershipOk {
+  type: 'membership_ok';
+  id: number;
+  members: string[];
+}
+
+/** Every reply a client may receive: `ClientReply` plus the set workload's, `replicas_ok` and `membership_ok`. */
+export type AnyClientReply = ClientReply | SetReply | ReplicasOk | MembershipOk;

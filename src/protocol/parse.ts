@@ -127,15 +127,16 @@ export function parseClientReply(line: string): ClientReply {
 }
 
 const isIntArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isInt);
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 
 /**
  * Parses one request line received by a node that also serves the set workload (`add`,
- * `read_set`) and `replicas`; every other type is parsed exactly as `parseClientRequest` does.
+ * `read_set`), `replicas`, `join` and `leave`; every other type is parsed exactly as `parseClientRequest` does.
  * @throws ProtocolError naming the bad field.
  */
 export function parseAnyClientRequest(line: string): AnyClientRequest {
   const o = parseObject(line);
-  if (o.type === 'replicas') return {type: 'replicas', id: field(o, 'id', isInt, 'an integer')};
+  if (o.type === 'replicas' || o.type === 'join' || o.type === 'leave') return {type: o.type, id: field(o, 'id', isInt, 'an integer')};
   if (o.type === 'add' || o.type === 'read_set') {
     const id = field(o, 'id', isInt, 'an integer');
     const key = field(o, 'key', isString, 'a string');
@@ -153,7 +154,7 @@ export function parseAnyClientRequest(line: string): AnyClientRequest {
 }
 
 /**
- * Parses one reply line, including the set workload's `add_ok` and `read_set_ok`, and `replicas_ok`.
+ * Parses one reply line, including the set workload's `add_ok` and `read_set_ok`, `replicas_ok` and `membership_ok`.
  * @throws ProtocolError naming the bad field.
  */
 export function parseAnyClientReply(line: string): AnyClientReply {
@@ -165,7 +166,9 @@ export function parseAnyClientReply(line: string): AnyClientReply {
   }
   if (o.type === 'replicas_ok') {
     const keys = field(o, 'keys', (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object');
-    return {type: 'replicas_ok', id: field(o, 'id', isInt, 'an integer'), keys};
+    const members = field(o, 'members', isStringArray, 'an array of strings', true);
+    return {type: 'replicas_ok', id: field(o, 'id', isInt, 'an integer'), keys, ...(members ? {members} : {})};
   }
+  if (o.type === 'membership_ok') return {type: 'membership_ok', id: field(o, 'id', isInt, 'an integer'), members: field(o, 'members', isStringArray, 'an array of strings')};
   return parseClientReply(line);
 }

@@ -222,6 +222,61 @@ test('seeded bug stale-wins: the older register value wins the merge', () => {
   assert.deepEqual(sim.run('n2', {type: 'read', key: 'a'}), {type: 'read_ok', value: 1});
 });
 
+test('a leave spreads by gossip: every node rebuilds the same ring without the node, and nothing acknowledged is lost', () => {
+  const sim = new RingSim(FIVE);
+  sim.tick(20);
+  for (let e = 0; e < 40; e++) assert.deepEqual(sim.run(FIVE[e % 5], {type: 'add', key: `s${e % 8}`, element: e}), {type: 'add_ok'});
+  assert.deepEqual(sim.membership('n3', 'leave'), {type: 'membership_ok', members: ['n1', 'n2', 'n4', 'n5']});
+  sim.tick(10); // two heartbeat rounds
+  for (const s of sim.nodes.values()) assert.deepEqual(s.ring.nodes, ['n1', 'n2', 'n4', 'n5'], `${s.config.id}'s ring`);
+  assert.ok(sim.log.some((l) => l === 'n1 ring now n1 n2 n4 n5 (n3 left, heard from n3)'), sim.log.filter((l) => l.includes('ring')).join('\n'));
+  // n3 pushes what it holds to the new home replicas; anti-entropy fills the rest
+  sim.tick(400);
+  const ring = sim.nodes.get('n1')!.ring;
+  for (let k = 0; k < 8; k++) {
+    const key = `s${k}`;
+    const expected = Array.from({length: 5}, (_, i) => k + 8 * i);
+    for (const node of preferenceList(ring, key, 3)) assert.deepEqual(sim.nodes.get(node)!.store.get(key), {kind: 'set', elements: expected}, `${key} on ${node}`);
+  }
+  // n3 still coordinates, as a client-facing node out of the ring
+  assert.deepEqual(sim.run('n3', {type: 'read_set', key: 's0'}), {type: 'read_set_ok', elements: [0, 8, 16, 24, 32]});
+});
+
+test('a node that joins again is back in every ring and receives the keys it owns', () => {
+  const sim = new RingSim(FIVE);
+  sim.tick(20);
+  sim.membership('n2', 'leave');
+  sim.tick(10);
+  for (let e = 0; e < 30; e++) sim.run('n1', {type: 'add', key: `s${e % 6}`, element: e});
+  assert.deepEqual(sim.membership('n2', 'join'), {type: 'membership_ok', members: FIVE});
+  sim.tick(500);
+  for (const s of sim.nodes.values()) assert.deepEqual(s.ring.nodes, FIVE);
+  const ring = sim.nodes.get('n1')!.ring;
+  const owned = Array.from({length: 6}, (_, k) => `s${k}`).filter((key) => preferenceList(ring, key, 3).includes('n2'));
+  assert.ok(owned.length > 0, 'n2 owns some of the keys');
+  for (const key of owned) assert.equal((sim.nodes.get('n2')!.store.get(key) as {elements: number[]}).elements.length, 5, key);
+});
+
+test('a leave that would leave fewer than N members is refused as a definite error', () => {
+  const sim = new RingSim(['n1', 'n2', 'n3']);
+  const body = sim.membership('n1', 'leave');
+  assert.equal(body.type === 'error' && body.code, 'unavailable');
+  assert.equal(body.type === 'error' && body.definite, true);
+  assert.deepEqual(sim.nodes.get('n1')!.ring.nodes, ['n1', 'n2', 'n3']);
+});
+
+test('a restarted node learns from gossip that it had left the ring', () => {
+  const sim = new RingSim(FIVE);
+  sim.tick(20);
+  sim.membership('n4', 'leave');
+  sim.tick(10);
+  sim.kill('n4');
+  sim.restart('n4');
+  assert.deepEqual(sim.nodes.get('n4')!.ring.nodes, FIVE, 'membership is not on disk');
+  sim.tick(20);
+  assert.deepEqual(sim.nodes.get('n4')!.ring.nodes, ['n1', 'n2', 'n3', 'n5']);
+});
+
 test('a config with W > N is rejected', () => {
   assert.throws(() => newRingState({...DEFAULT_RING_CONFIG, id: 'n1', peers: ['n2', 'n3'], w: 4}, 0), RangeError);
 });

@@ -67,6 +67,14 @@ export class RingSim {
     return requestId;
   }
 
+  /** Sends an admin `join` or `leave` to `node`; returns its reply (membership is changed at once, or refused). */
+  membership(node: string, action: 'join' | 'leave'): RingReplyBody {
+    const requestId = this.nextRequest++;
+    this.apply(node, step(this.nodes.get(node)!, {type: 'membership', nowMs: this.nowMs, requestId, action}));
+    this.deliver();
+    return this.replies.get(requestId)!;
+  }
+
   /** Runs `command` at `node` and ticks until it is answered (at most `maxTicks`). */
   run(node: string, command: RingCommand, maxTicks = 200): RingReplyBody {
     const id = this.request(node, command);
