@@ -8,8 +8,14 @@ export interface ReplicaReport {
   value: unknown;
 }
 
-/** One node's `replicas` reply: key → report; null when the node did not answer. */
-export type ReplicaSnapshot = ReadonlyMap<string, Readonly<Record<string, ReplicaReport>> | null>;
+/** One node's `replicas` reply: its reports by key and, if it has one, its view of the ring members. */
+export interface ReplicaState {
+  keys: Readonly<Record<string, ReplicaReport>>;
+  members?: readonly string[];
+}
+
+/** Every node's `replicas` reply at one moment; null when the node did not answer. */
+export type ReplicaSnapshot = ReadonlyMap<string, ReplicaState | null>;
 
 /** A key whose replicas differ: what each home replica holds (`missing` when it lacks the key). */
 export interface Divergence {
@@ -24,8 +30,8 @@ export interface Divergence {
  */
 export function divergentKeys(snapshot: ReplicaSnapshot): Divergence[] {
   const keys = new Map<string, Set<string>>();
-  for (const reports of snapshot.values()) {
-    for (const [key, report] of Object.entries(reports ?? {})) {
+  for (const state of snapshot.values()) {
+    for (const [key, report] of Object.entries(state?.keys ?? {})) {
       const homes = keys.get(key) ?? new Set<string>();
       for (const r of report.replicas) homes.add(r);
       keys.set(key, homes);
@@ -34,9 +40,9 @@ export function divergentKeys(snapshot: ReplicaSnapshot): Divergence[] {
   const out: Divergence[] = [];
   for (const key of [...keys.keys()].sort()) {
     const holders = [...keys.get(key)!].sort().map((node) => {
-      const reports = snapshot.get(node);
-      if (reports === undefined || reports === null) return {node, value: 'no answer' as const};
-      return {node, value: key in reports ? reports[key].value : ('missing' as const)};
+      const state = snapshot.get(node);
+      if (state === undefined || state === null) return {node, value: 'no answer' as const};
+      return {node, value: key in state.keys ? state.keys[key].value : ('missing' as const)};
     });
     const first = JSON.stringify(holders[0].value);
     if (holders.some((h) => h.value === 'missing' || h.value === 'no answer' || JSON.stringify(h.value) !== first)) out.push({key, holders});
@@ -45,8 +51,27 @@ export function divergentKeys(snapshot: ReplicaSnapshot): Divergence[] {
 }
 
 /**
- * The `convergence` check (issue 6): after the final heal, all home replicas of every key hold the
- * same value within `withinMs`.
+ * The distinct views of the ring among the nodes that report one: members (space-separated) → the
+ * nodes holding that view. One entry means every node agrees. Pure.
+ */
+export function ringViews(snapshot: ReplicaSnapshot): Map<string, string[]> {
+  const views = new Map<string, string[]>();
+  for (const [node, state] of [...snapshot].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!state?.members) continue;
+    const view = [...state.members].sort().join(' ');
+    views.set(view, [...(views.get(view) ?? []), node]);
+  }
+  return views;
+}
+
+/** Whether every node agrees on the ring and every key's replicas hold the same value. */
+export function converged(snapshot: ReplicaSnapshot): boolean {
+  return ringViews(snapshot).size <= 1 && divergentKeys(snapshot).length === 0;
+}
+
+/**
+ * The `convergence` check (issue 6): after the final heal, every node holds the same view of the
+ * ring and all home replicas of every key hold the same value, within `withinMs`.
  * @param polls the snapshots taken after the heal, each with its time since the heal (ms),
  *   ascending; polling stops at the first converged snapshot.
  */
@@ -54,13 +79,23 @@ export function checkConvergence(polls: readonly {afterMs: number; snapshot: Rep
   if (polls.length === 0) return {valid: 'unknown', explanation: 'no replica state was read after the heal', figures: {}};
   const last = polls[polls.length - 1];
   const divergent = divergentKeys(last.snapshot);
-  const keys = new Set([...last.snapshot.values()].flatMap((r) => Object.keys(r ?? {}))).size;
-  if (divergent.length === 0) {
+  const views = ringViews(last.snapshot);
+  const keys = new Set([...last.snapshot.values()].flatMap((r) => Object.keys(r?.keys ?? {}))).size;
+  const after = `${(last.afterMs / 1000).toFixed(1)} s after the heal`;
+  if (divergent.length === 0 && views.size <= 1) {
     const valid = last.afterMs <= withinMs;
+    const ring = views.size === 1 ? `, every node sees the ring ${[...views.keys()][0]}` : '';
     return {
       valid,
-      explanation: `${keys} keys: every key's replicas agreed ${(last.afterMs / 1000).toFixed(1)} s after the heal${valid ? '' : `, later than the bound of ${withinMs / 1000} s`}`,
+      explanation: `${keys} keys: every key's replicas agreed ${after}${ring}${valid ? '' : `, later than the bound of ${withinMs / 1000} s`}`,
       figures: {keys, convergedAfterMs: last.afterMs, divergentKeys: 0},
+    };
+  }
+  if (views.size > 1) {
+    return {
+      valid: false,
+      explanation: `the nodes still disagree on the ring ${after} (bound ${withinMs / 1000} s): ${[...views].map(([view, nodes]) => `${nodes.join(' ')} see ${view}`).join('; ')}`,
+      figures: {keys, divergentKeys: divergent.length, ringViews: views.size},
     };
   }
   const d = divergent[0];
@@ -68,7 +103,7 @@ export function checkConvergence(polls: readonly {afterMs: number; snapshot: Rep
   return {
     valid: false,
     explanation:
-      `${divergent.length} of ${keys} keys still differ between replicas ${(last.afterMs / 1000).toFixed(1)} s after the heal (bound ${withinMs / 1000} s). ` +
+      `${divergent.length} of ${keys} keys still differ between replicas ${after} (bound ${withinMs / 1000} s). ` +
       `First: ${d.key}: ${d.holders.map((h) => `${h.node} ${show(h.value)}`).join(', ')}`,
     figures: {keys, divergentKeys: divergent.length},
   };

@@ -86,6 +86,7 @@ export class Cluster {
   readonly unexpectedExits: UnexpectedExit[] = [];
   /** Nodes stopped with SIGSTOP and not yet resumed. */
   private readonly paused = new Set<NodeId>();
+  private readonly outOfRing = new Set<NodeId>();
   private stopping = false;
 
   /**
@@ -209,16 +210,39 @@ export class Cluster {
   }
 
   /**
-   * What a node holds for the keys it is a home replica of (docs/protocol.md `replicas`), or null
-   * if it does not answer or does not know the request (systems that do not replicate by key).
+   * What a node holds for the keys it is a home replica of, and its ring members (docs/protocol.md
+   * `replicas`), or null if it does not answer or does not know the request (systems that do not
+   * replicate by key).
    */
-  async replicas(id: NodeId, timeoutMs = STATUS_TIMEOUT_MS): Promise<Record<string, unknown> | null> {
+  async replicas(id: NodeId, timeoutMs = STATUS_TIMEOUT_MS): Promise<{keys: Record<string, unknown>; members?: string[]} | null> {
     try {
       const reply = await adminRequest('127.0.0.1', this.node(id).launch.clientPort, {type: 'replicas'}, timeoutMs);
-      return reply.type === 'replicas_ok' ? reply.keys : null;
+      return reply.type === 'replicas_ok' ? {keys: reply.keys, ...(reply.members ? {members: reply.members} : {})} : null;
     } catch {
       return null;
     }
+  }
+
+  /**
+   * Makes a node leave or (re)join the ring (docs/protocol.md `join` / `leave`). Nodes made to
+   * leave are remembered until they rejoin, so that the final heal can bring them back.
+   * @returns the ring members the node reports afterwards, or why it could not be done.
+   */
+  async membership(id: NodeId, action: 'join' | 'leave'): Promise<string[] | string> {
+    try {
+      const reply = await adminRequest('127.0.0.1', this.node(id).launch.clientPort, {type: action}, STATUS_TIMEOUT_MS);
+      if (reply.type !== 'membership_ok') return reply.type === 'error' ? `${id} refused ${action} (${reply.code}: ${reply.text})` : `${id} answered ${reply.type}`;
+      if (action === 'leave') this.outOfRing.add(id);
+      else this.outOfRing.delete(id);
+      return reply.members;
+    } catch (error) {
+      return `${id} did not answer ${action} (${(error as Error).message})`;
+    }
+  }
+
+  /** Nodes a `leave` took out of the ring and no `join` has brought back yet. */
+  get leftRing(): NodeId[] {
+    return [...this.outOfRing].sort();
   }
 
   /** A node's status over its admin endpoint, or null if it does not answer. */

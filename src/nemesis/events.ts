@@ -2,7 +2,7 @@ import type {NodeId} from '../cluster/topology.js';
 import type {Nanoseconds} from '../history/types.js';
 
 /** Faults as nemesis.jsonl names them; `heal` is the final heal of the run. */
-export type FaultName = 'partition' | 'kill' | 'stop' | 'pause' | 'restart' | 'latency' | 'bandwidth' | 'slicer' | 'reset-peer' | 'limit-data' | 'clock-skew' | 'clock-strobe' | 'heal';
+export type FaultName = 'partition' | 'kill' | 'stop' | 'pause' | 'restart' | 'latency' | 'bandwidth' | 'slicer' | 'reset-peer' | 'limit-data' | 'clock-skew' | 'clock-strobe' | 'leave' | 'join' | 'heal';
 
 /**
  * One line of nemesis.jsonl: a fault starting or stopping, or an occurrence skipped (with the

@@ -1,7 +1,7 @@
 import type {Cluster} from '../cluster/cluster.js';
 import {clientProxyName, peerLinks, peerProxyName, type DirectedLink, type NodeId} from '../cluster/topology.js';
 import {sleep, type RunClock} from '../history/clock.js';
-import type {ClockStep, LinkStep, NemesisStep, PartitionStep, PlanStep, ProcessStep} from '../plan/nemesis-schema.js';
+import type {ClockStep, LinkStep, MembershipStep, NemesisStep, PartitionStep, PlanStep, ProcessStep} from '../plan/nemesis-schema.js';
 import type {Rng} from '../rng/index.js';
 import {chosenStep, drawChoice} from './choose.js';
 import type {NemesisEvent} from './events.js';
@@ -63,9 +63,10 @@ interface Shared {
 
 const nowMs = (ctx: NemesisContext) => ctx.clock.now() / 1e6;
 
-async function view(ctx: NemesisContext, withLeader: boolean): Promise<ClusterView> {
+/** The cluster as targets see it; `eligible` narrows the running nodes a target may pick (membership faults). */
+async function view(ctx: NemesisContext, withLeader: boolean, eligible: (id: NodeId) => boolean = () => true): Promise<ClusterView> {
   const ids = ctx.cluster.ids;
-  return {ids, running: ids.filter((id) => ctx.cluster.isRunning(id)), leader: withLeader ? await ctx.cluster.leader() : null};
+  return {ids, running: ids.filter((id) => ctx.cluster.isRunning(id) && eligible(id)), leader: withLeader ? await ctx.cluster.leader() : null};
 }
 
 /**
@@ -168,19 +169,30 @@ async function runOccurrence(step: NemesisStep, index: number, k: number, rng: R
     case 'clock-skew':
     case 'clock-strobe':
       return runClockFault(step, index, k, rng, shared);
+    case 'leave':
+    case 'join':
+      return runMembershipFault(step, index, k, rng, shared);
     default:
       return runLinkFault(step, index, k, rng, shared);
   }
 }
 
 /** The nodes a step acts on: pinned (replay), `same-as`, or its target resolved now. */
-async function nodesFor(step: {target?: PartitionStep['target']; 'same-as'?: string}, fallback: PartitionStep['target'], index: number, k: number, rng: Rng, shared: Shared): Promise<NodeId[] | string> {
+async function nodesFor(
+  step: {target?: PartitionStep['target']; 'same-as'?: string},
+  fallback: PartitionStep['target'],
+  index: number,
+  k: number,
+  rng: Rng,
+  shared: Shared,
+  eligible?: (id: NodeId) => boolean,
+): Promise<NodeId[] | string> {
   const {ctx} = shared;
   const pinned = ctx.pinned?.get(`${index}/${k}`)?.nodes;
   if (pinned) return pinned;
   if (step['same-as']) return shared.acted.get(step['same-as'])?.nodes ?? `step ${step['same-as']} has not acted yet`;
   const spec = step.target ?? fallback!;
-  return resolveTarget(spec, await view(ctx, needsLeader(spec)), rng);
+  return resolveTarget(spec, await view(ctx, needsLeader(spec), eligible), rng);
 }
 
 interface PartitionPlan {
@@ -386,4 +398,56 @@ async function runClockFault(step: ClockStep, index: number, k: number, rng: Rng
   await setClocks(ctx, nodes, 1, 0);
   ctx.record({time: ctx.clock.now(), type: 'stop', step: index, occurrence: k, fault: step.fault, nodes, description: `clock of ${who} restored`});
   ctx.log(`nemesis: clock of ${who} restored`);
+}
+
+/**
+ * Sends `join` or `leave` to each node; returns the nodes that did it, why the others did not, and
+ * the ring members the harness expects now (every node but those out of the ring).
+ */
+async function changeMembership(ctx: NemesisContext, nodes: readonly NodeId[], action: 'join' | 'leave'): Promise<{done: NodeId[]; failed: string[]; ring: string}> {
+  const results = await Promise.all(nodes.map(async (id) => [id, await ctx.cluster.membership(id, action)] as const));
+  const out = new Set(ctx.cluster.leftRing);
+  return {
+    done: results.filter(([, r]) => typeof r !== 'string').map(([id]) => id),
+    failed: results.flatMap(([, r]) => (typeof r === 'string' ? [r] : [])),
+    ring: ctx.cluster.ids.filter((id) => !out.has(id)).join(' '),
+  };
+}
+
+/**
+ * `leave` (then, with `for`, `join` again) and `join`: ring membership changes through the nodes'
+ * admin requests (docs/protocol.md). A node that refuses (e.g. too few members would remain) is
+ * left out and named in the log; if every target refuses, the occurrence is a skip.
+ */
+async function runMembershipFault(step: MembershipStep, index: number, k: number, rng: Rng, shared: Shared): Promise<void> {
+  const {ctx} = shared;
+  // leave picks among the nodes in the ring, join among those a leave took out
+  const out = new Set(ctx.cluster.leftRing);
+  const nodes = await nodesFor(step, step.fault === 'join' ? 'all' : 'one', index, k, rng, shared, (id) => out.has(id) === (step.fault === 'join'));
+  if (typeof nodes === 'string') {
+    const why = step.fault === 'join' && out.size === 0 ? 'no node is out of the ring' : nodes;
+    ctx.record({time: ctx.clock.now(), type: 'skip', step: index, occurrence: k, fault: step.fault, description: `${step.fault} ${describeTarget(step)} skipped: ${why}`});
+    return;
+  }
+  const {done, ring, failed} = await changeMembership(ctx, nodes, step.fault);
+  for (const why of failed) ctx.log(`nemesis: ${why}`);
+  if (done.length === 0) {
+    ctx.record({time: ctx.clock.now(), type: 'skip', step: index, occurrence: k, fault: step.fault, description: `${step.fault} skipped: ${failed[0]}`});
+    return;
+  }
+  if (step.name) shared.acted.set(step.name, {nodes: done});
+  const who = done.join(' ');
+  const label = `${who} ${step.fault === 'leave' ? 'left' : 'joined'} the ring (members now ${ring})`;
+  ctx.record({time: ctx.clock.now(), type: 'start', step: index, occurrence: k, fault: step.fault, nodes: done, description: label});
+  ctx.log(`nemesis: ${label}`);
+  if (step.fault === 'join' || step.for === undefined) {
+    ctx.record({time: ctx.clock.now(), type: 'stop', step: index, occurrence: k, fault: step.fault, nodes: done, description: label});
+    return;
+  }
+  await sleep(step.for, ctx.signal);
+  const back = await changeMembership(ctx, done, 'join');
+  for (const why of back.failed) ctx.log(`nemesis: ${why}`);
+  const rejoined = `${back.done.join(' ')} joined the ring again (members now ${back.ring})`;
+  ctx.record({time: ctx.clock.now(), type: 'stop', step: index, occurrence: k, fault: step.fault, nodes: done, description: rejoined});
+  ctx.log(`nemesis: ${rejoined}`);
 }

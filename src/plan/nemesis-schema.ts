@@ -108,6 +108,27 @@ const restart = z.strictObject({
 });
 
 /**
+ * `leave`: the target nodes leave the ring (systems with run-time membership: the hash ring); the
+ * keys they owned move to the next nodes. With `for`, they join again after it; without, they stay
+ * out until a `join` step or the final heal.
+ */
+const leave = z.strictObject({
+  fault: z.literal('leave'),
+  ...schedule,
+  for: durationAtLeast(1).optional(),
+  target: target.default('one'),
+  'same-as': stepName.optional(),
+});
+
+/** `join`: the target nodes (default: all, so every node out of the ring) join the ring again. */
+const join = z.strictObject({
+  fault: z.literal('join'),
+  ...schedule,
+  target: target.default('all'),
+  'same-as': stepName.optional(),
+});
+
+/**
  * Which proxies a link fault acts on: `all` peer links, `client` links, a list of peer links
  * (`n1-n2` is the link n1 dials to reach n2), or `{of: target}`: every peer link from or to the
  * target nodes.
@@ -165,10 +186,13 @@ const clockStrobe = z.strictObject({
 });
 
 /** Every fault a plan may name. */
-export const FAULTS = ['partition', 'kill', 'stop', 'pause', 'restart', 'latency', 'bandwidth', 'slicer', 'reset-peer', 'limit-data', 'clock-skew', 'clock-strobe'] as const;
+export const FAULTS = ['partition', 'kill', 'stop', 'pause', 'restart', 'latency', 'bandwidth', 'slicer', 'reset-peer', 'limit-data', 'clock-skew', 'clock-strobe', 'leave', 'join'] as const;
+
+/** Faults that change ring membership: only for systems whose nodes answer `join` / `leave` (docs/protocol.md). */
+export const MEMBERSHIP_FAULTS: readonly string[] = ['leave', 'join'];
 
 export const nemesisStep = z
-  .discriminatedUnion('fault', [partition, processFault('kill'), processFault('stop'), processFault('pause'), restart, latency, bandwidth, slicer, resetPeer, limitData, clockSkew, clockStrobe], {
+  .discriminatedUnion('fault', [partition, processFault('kill'), processFault('stop'), processFault('pause'), restart, latency, bandwidth, slicer, resetPeer, limitData, clockSkew, clockStrobe, leave, join], {
     error: (issue) => (issue.code === 'invalid_union' ? `expected fault: ${FAULTS.join(', ')}` : undefined),
   })
   .superRefine(checkSchedule);
@@ -178,6 +202,7 @@ export type PartitionStep = Extract<NemesisStep, {fault: 'partition'}>;
 export type ProcessStep = Extract<NemesisStep, {fault: 'kill' | 'stop' | 'pause' | 'restart'}>;
 export type LinkStep = Extract<NemesisStep, {fault: 'latency' | 'bandwidth' | 'slicer' | 'reset-peer' | 'limit-data'}>;
 export type ClockStep = Extract<NemesisStep, {fault: 'clock-skew' | 'clock-strobe'}>;
+export type MembershipStep = Extract<NemesisStep, {fault: 'leave' | 'join'}>;
 
 /** `every-jitter` and `repeat` need `every`; `for` must be shorter than `every`. For every step, `choose` steps included. */
 function checkSchedule(s: {every?: number; 'every-jitter'?: number; repeat?: number; for?: number}, ctx: z.RefinementCtx): void {

@@ -1,6 +1,6 @@
 import {z} from 'zod';
 import {duration, durationAtLeast, MAX_DURATION_MS, nodeId} from './fields.js';
-import {planStep} from './nemesis-schema.js';
+import {MEMBERSHIP_FAULTS, planStep} from './nemesis-schema.js';
 
 export {MAX_DURATION_MS};
 
@@ -143,13 +143,18 @@ export const planSchema = z.strictObject({
     })
     .default({}),
 }).superRefine((plan, ctx) => {
-  // The set workload needs nodes that serve add and read_set (docs/protocol.md): the hash ring, or a user's own.
+  // The set workload and membership faults need nodes that serve them (docs/protocol.md): the hash ring, or a user's own.
   const system = plan.cluster.system;
-  if (typeof system === 'string' && system !== 'hashring') {
-    for (const f of ['add', 'read-set'] as const) {
-      if (plan.workload.mix[f] > 0) ctx.addIssue({code: 'custom', path: ['workload', 'mix', f], message: `${system} has no set workload; add and read-set need cluster.system hashring (or your own nodes)`});
-    }
+  if (typeof system !== 'string' || system === 'hashring') return;
+  for (const f of ['add', 'read-set'] as const) {
+    if (plan.workload.mix[f] > 0) ctx.addIssue({code: 'custom', path: ['workload', 'mix', f], message: `${system} has no set workload; add and read-set need cluster.system hashring (or your own nodes)`});
   }
+  plan.nemesis.forEach((step, i) => {
+    const faults = 'choose' in step ? step.choose.map((a, j) => ({fault: a.fault, path: ['nemesis', i, 'choose', j, 'fault']})) : [{fault: step.fault, path: ['nemesis', i, 'fault']}];
+    for (const {fault, path} of faults) {
+      if (MEMBERSHIP_FAULTS.includes(fault)) ctx.addIssue({code: 'custom', path, message: `${system} nodes cannot ${fault} a ring at run time; ${fault} needs cluster.system hashring (or your own nodes)`});
+    }
+  });
 });
 
 /** A plan as written in YAML, before defaults (the input type of the schema). */

@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {checkHistoryAsync} from '../checker/index.js';
-import {checkAvailability, checkConvergence, checkNoCrash, checkRecovery, checkSetHistory, divergentKeys, faultIntervals, type ReplicaReport, type ReplicaSnapshot} from '../checks/index.js';
+import {checkAvailability, checkConvergence, checkNoCrash, checkRecovery, checkSetHistory, converged, faultIntervals, type ReplicaSnapshot, type ReplicaState} from '../checks/index.js';
 import {
   clientProxyName,
   Cluster,
@@ -196,7 +196,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       signal.removeEventListener('abort', onAbort);
 
       // 4. Final phase: heal everything, restart dead nodes, quiesce, read every key once more.
-      record({time: clock.now(), type: 'start', step: -1, fault: 'heal', description: 'heal all: reset proxies, restart stopped nodes'});
+      record({time: clock.now(), type: 'start', step: -1, fault: 'heal', description: 'heal all: reset proxies, restart stopped nodes, bring left nodes back into the ring'});
       try {
         await proxies.healAll();
       } catch (error) {
@@ -216,8 +216,14 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
         } catch (error) {
           problems.push(`after the final heal: ${(error as Error).message}`);
         }
+        // Nodes a `leave` took out of the ring join it again, once every node answers.
+        for (const id of cluster.leftRing) {
+          const joined = await cluster.membership(id, 'join');
+          if (typeof joined === 'string') harnessFailure(`the final heal could not bring ${id} back into the ring: ${joined}`);
+        }
         convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, signal);
-        if (convergence) log(`final: replicas ${divergentKeys(convergence[convergence.length - 1].snapshot).length === 0 ? 'agree' : 'still differ'} after ${(convergence[convergence.length - 1].afterMs / 1000).toFixed(1)} s`);
+        const lastPoll = convergence?.[convergence.length - 1];
+        if (lastPoll) log(`final: replicas ${converged(lastPoll.snapshot) ? 'agree' : 'still differ'} after ${(lastPoll.afterMs / 1000).toFixed(1)} s`);
         await sleep(plan.final.quiesce, signal);
         const nextProcess = recorder.events.reduce((max, e) => Math.max(max, e.process + 1), plan.workload.clients);
         const reads: Operation[] = [
@@ -323,19 +329,19 @@ type ConvergencePolls = {afterMs: number; snapshot: ReplicaSnapshot}[];
 const CONVERGENCE_POLL_MS = 250;
 
 /**
- * Reads every node's `replicas` (docs/protocol.md) until all home replicas of every key agree or
+ * Reads every node's `replicas` (docs/protocol.md) until the nodes agree on the ring and all home replicas of every key agree, or
  * `withinMs` has passed since the heal at `healedNs` (run clock, ns).
  * @returns the polls, or null when no node answers `replicas` (the system does not support it).
  */
 async function pollConvergence(cluster: Cluster, clock: RunClock, healedNs: number, withinMs: number, signal: AbortSignal): Promise<ConvergencePolls | null> {
   const polls: ConvergencePolls = [];
   for (;;) {
-    const answers = await Promise.all(cluster.ids.map(async (id) => [id, (await cluster.replicas(id)) as Record<string, ReplicaReport> | null] as const));
+    const answers = await Promise.all(cluster.ids.map(async (id) => [id, (await cluster.replicas(id)) as ReplicaState | null] as const));
     if (polls.length === 0 && answers.every(([, a]) => a === null)) return null;
     const snapshot: ReplicaSnapshot = new Map(answers);
     const afterMs = (clock.now() - healedNs) / 1e6;
     polls.push({afterMs, snapshot});
-    if (divergentKeys(snapshot).length === 0 || afterMs > withinMs || signal.aborted) return polls;
+    if (converged(snapshot) || afterMs > withinMs || signal.aborted) return polls;
     await sleep(CONVERGENCE_POLL_MS, signal);
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {checkConvergence, checkSetHistory, divergentKeys, type ReplicaSnapshot} from '../../src/checks/index.js';
+import {checkConvergence, checkSetHistory, converged, divergentKeys, ringViews, type ReplicaSnapshot} from '../../src/checks/index.js';
 import type {HistoryEvent} from '../../src/history/types.js';
 
 const S = 1e9;
@@ -58,8 +58,13 @@ describe('the set check of a run', () => {
 
 describe('the convergence check', () => {
   const homes = ['n1', 'n2', 'n3'];
-  const snap = (entries: Record<string, Record<string, unknown> | null>): ReplicaSnapshot =>
-    new Map(Object.entries(entries).map(([node, keys]) => [node, keys === null ? null : Object.fromEntries(Object.entries(keys).map(([k, value]) => [k, {replicas: homes, value}]))]));
+  const snap = (entries: Record<string, Record<string, unknown> | null>, members?: Record<string, string[]>): ReplicaSnapshot =>
+    new Map(
+      Object.entries(entries).map(([node, keys]) => [
+        node,
+        keys === null ? null : {keys: Object.fromEntries(Object.entries(keys).map(([k, value]) => [k, {replicas: homes, value}])), ...(members ? {members: members[node]} : {})},
+      ]),
+    );
 
   test('a key is divergent when a home replica lacks it, holds another value or does not answer', () => {
     assert.deepEqual(divergentKeys(snap({n1: {a: [1, 2], b: 5}, n2: {a: [1, 2], b: 5}, n3: {a: [1, 2], b: 5}})), []);
@@ -79,5 +84,19 @@ describe('the convergence check', () => {
     const never = checkConvergence([{afterMs: 1200, snapshot: apart}], 1000);
     assert.equal(never.valid, false);
     assert.equal(never.explanation, '1 of 1 keys still differ between replicas 1.2 s after the heal (bound 1 s). First: a: n1 1, n2 2, n3 1');
+  });
+
+  test('nodes that disagree on the ring have not converged, whatever their replicas hold', () => {
+    const ring = ['n1', 'n2', 'n3'];
+    const agreed = snap({n1: {a: 1}, n2: {a: 1}, n3: {a: 1}}, {n1: ring, n2: ring, n3: ring});
+    assert.equal(converged(agreed), true);
+    const split = snap({n1: {a: 1}, n2: {a: 1}, n3: {a: 1}}, {n1: ring, n2: ring, n3: [...ring, 'n4']});
+    assert.equal(converged(split), false);
+    assert.deepEqual([...ringViews(split)], [['n1 n2 n3', ['n1', 'n2']], ['n1 n2 n3 n4', ['n3']]]);
+    assert.equal(
+      checkConvergence([{afterMs: 2000, snapshot: split}], 1000).explanation,
+      'the nodes still disagree on the ring 2.0 s after the heal (bound 1 s): n1 n2 see n1 n2 n3; n3 see n1 n2 n3 n4',
+    );
+    assert.match(checkConvergence([{afterMs: 300, snapshot: agreed}], 1000).explanation, /every node sees the ring n1 n2 n3$/);
   });
 });

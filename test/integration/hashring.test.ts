@@ -1,6 +1,6 @@
 /**
  * The hash-ring nodes through the whole pipeline (bin/run.js, real processes, Toxiproxy): the
- * node-failure plan passes with every check; the partition plan fails linearizability while its
+ * node-failure and join-leave plans pass with every check; the partition plan fails linearizability while its
  * set and convergence checks pass; each seeded bug is caught by a plan. Nothing may be left running.
  */
 import assert from 'node:assert/strict';
@@ -38,6 +38,16 @@ describe('faultline run with cluster.system: hashring', () => {
     assert.ok(set.figures!.acknowledged > 300, `only ${set.figures!.acknowledged} acknowledged adds`);
     assert.equal(set.figures!.lost, 0);
     assert.ok(results.stats.info > 0, 'kills leave some operations indeterminate');
+  });
+
+  test('hashring-join-leave passes: nodes leave and rejoin under load, no acknowledged add lost, one ring everywhere', async () => {
+    const {exitCode, stdout, results, runDir} = await run('plans/hashring-join-leave.yaml', 1);
+    assert.equal(exitCode, 0, stdout);
+    assert.deepEqual(verdicts(results), {set: true, convergence: true, availability: true, recovery: true, 'no-crash': true});
+    assert.match(stdout, /nemesis: n2 left the ring \(members now n1 n3 n4 n5\)/);
+    assert.match(stdout, /every node sees the ring n1 n2 n3 n4 n5/);
+    // the other nodes heard of each leave by gossip and rebuilt their rings
+    assert.match(readFileSync(path.join(runDir, 'nodes', 'n1.log'), 'utf8'), /n1 ring now n1 n3 n4 n5 \(n2 left, heard from n\d\)/);
   });
 
   test('hashring-partition fails linearizability (exit 1) while the set and convergence checks pass', async () => {
