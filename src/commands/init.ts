@@ -6,18 +6,103 @@ import {InputError} from '../errors/index.js';
 import {formatDuration, loadPlan} from '../plan/index.js';
 
 /** Systems `faultline init --system` knows: the built-in ones, or a user's own command. */
-export const INIT_SYSTEMS = ['raft', 'paxos', 'custom'] as const;
+export const INIT_SYSTEMS = ['raft', 'paxos', 'hashring', 'etcd', 'custom'] as const;
 export type InitSystem = (typeof INIT_SYSTEMS)[number];
 
-const BUGS_COMMENT: Record<'raft' | 'paxos', string> = {
-  raft: 'stale-read',
-  paxos: 'acceptor-forgets, no-promise-check, no-dedup',
+/** What differs between the starter plans of the systems. */
+interface Profile {
+  /** `<n> <this>`: what runs. */
+  nodes: string;
+  /** The seeded bugs, for a commented-out `bugs:` line; empty for none. */
+  bugs: string;
+  /** What the clients do, completing "five clients …". */
+  workload: string;
+  mix: string;
+  /** What the nemesis does, completing "while the nemesis …". */
+  nemesisSummary: string;
+  /** The `nemesis:` list for `nodes` nodes, lines indented by two. */
+  nemesis: string | ((nodes: number) => string);
+  /** What faultline checks, completing "checks the history …". */
+  checks: string;
+}
+
+const KILL_COMMENTED = `  # - fault: kill               # kill -9 the leader, then start it again (same --data-dir) after 3 s
+  #   target: leader
+  #   at: 15s
+  #   for: 3s`;
+
+/** Leader-based systems: two partitions (halves, then the leader cut off) and a commented-out kill. */
+const LEADER_NEMESIS = `  - fault: partition            # cut the node list in two: n1 n2 | n3 … (bytes dropped, connections kept)
+    shape: halves
+    mode: drop
+    at: 3s
+    for: 3s
+  - fault: partition            # the leader cut off from every peer while its clients stay attached
+    shape: isolate
+    target: leader              # the node whose status says role leader (skipped if none does)
+    mode: drop
+    at: 9s
+    for: 4s
+    wait-for: leader
+${KILL_COMMENTED}`;
+
+const REGISTERS = {
+  workload: 'read, write and compare-and-set three keys',
+  mix: '{read: 2, write: 1, cas: 1}',
+  nemesisSummary: 'first cuts the cluster in two, then cuts the leader off from its peers (its clients\n# stay attached)',
+  checks: 'for linearizability',
+};
+
+/** A leave and rejoin; with fewer than 5 nodes commented out, as a ring of 3 (N=3) refuses a leave. */
+function leaveLines(nodes: number): string {
+  const lines = ['- fault: leave                # one node leaves the ring (its keys move on), and rejoins after 4 s', '  target: random', '  at: 10s', '  for: 4s'];
+  if (nodes >= 5) return lines.map((l) => `  ${l}`).join('\n');
+  return [`  # needs 5 nodes: with N=3 replicas, a ring of ${nodes} refuses to let a node leave`, ...lines.map((l) => `  # ${l}`)].join('\n');
+}
+
+const PROFILES: Record<InitSystem, Profile> = {
+  raft: {nodes: 'Raft nodes', bugs: 'stale-read', ...REGISTERS, nemesis: LEADER_NEMESIS},
+  paxos: {nodes: 'Multi-Paxos nodes', bugs: 'acceptor-forgets, no-promise-check, no-dedup', ...REGISTERS, nemesis: LEADER_NEMESIS},
+  custom: {nodes: 'of your own nodes', bugs: '', ...REGISTERS, nemesis: LEADER_NEMESIS},
+  hashring: {
+    nodes: 'hash-ring nodes (Dynamo-style, N=3 W=2 R=2)',
+    bugs: 'no-handoff, stale-wins',
+    workload: 'add elements to three sets and read and write three registers',
+    mix: '{read: 2, write: 1, add: 3, read-set: 1}   # a quorum store has no cas',
+    nemesisSummary: 'first kills one node for 4 s (its keys go to the next nodes, with hints),\n# then takes a node out of the ring and brings it back',
+    nemesis: (nodes) => `  - fault: kill                 # kill -9 one random node; start it again (same --data-dir) after 4 s
+    target: random
+    at: 3s
+    for: 4s
+${leaveLines(nodes)}
+  # - fault: partition          # a quorum store stays available on both sides, so it is not linearizable
+  #   shape: halves
+  #   at: 15s
+  #   for: 3s`,
+    checks: 'with the set check (no acknowledged add lost), for linearizability, and\n# for replica convergence after the heal',
+  },
+  etcd: {
+    nodes: 'etcd members (Debian: apt-get install etcd-server)',
+    bugs: '',
+    ...REGISTERS,
+    nemesisSummary: 'first cuts n1 and n2 apart (each member has one peer proxy in front of it, so\n# cuts are between listed members: docs/etcd.md), then kills the leader',
+    nemesis: `  - fault: partition            # n1 and n2 cannot reach each other; every other link stays up
+    shape: groups
+    groups: [[n1], [n2]]
+    mode: reset
+    at: 3s
+    for: 4s
+  - fault: kill                 # kill -9 the leader; start it again (same data dir) after 3 s
+    target: leader
+    at: 10s
+    for: 3s`,
+  },
 };
 
 /** The `cluster.system` lines of a starter plan. */
 function systemLines(system: InitSystem): string {
   if (system !== 'custom') {
-    return `  system: ${system}              # built in: raft or paxos; or {command: [...]} for your own nodes (docs/protocol.md)`;
+    return `  system: ${system}              # built in: raft, paxos, hashring, etcd; or {command: [...]} for your own nodes (docs/protocol.md)`;
   }
   return `  # Your own system: the command that starts ONE node, run from the directory you run faultline
   # in, with these placeholders replaced for each node (docs/protocol.md is the whole contract):
@@ -35,20 +120,20 @@ function systemLines(system: InitSystem): string {
 }
 
 /**
- * A commented starter plan for `system` with `nodes` nodes: two partitions (halves, then the
- * leader cut off) and a commented-out kill, over 20 s. Every line it writes is valid plan syntax.
+ * A commented starter plan for `system` with `nodes` nodes, over 20 s: for leader-based systems
+ * two partitions (halves, then the leader cut off) and a commented-out kill; for the hash ring a
+ * kill and a leave with the set workload; for etcd the faults etcd runs support. Every line it
+ * writes is valid plan syntax.
  */
 export function starterPlan(system: InitSystem, nodes: number, file: string): string {
-  const what = system === 'custom' ? `${nodes} of your own nodes` : `${nodes} ${system === 'raft' ? 'Raft' : 'Multi-Paxos'} nodes`;
-  const bugs =
-    system === 'custom'
-      ? ''
-      : `  # bugs: [${BUGS_COMMENT[system].split(', ')[0]}]   # seeded bugs, to see what a failure looks like: ${BUGS_COMMENT[system]}\n`;
+  const p = PROFILES[system];
+  const bugs = p.bugs === '' ? '' : `  # bugs: [${p.bugs.split(', ')[0]}]   # seeded bugs, to see what a failure looks like: ${p.bugs}\n`;
   return `# ${file}: a faultline chaos plan, written by \`faultline init\` (every field: docs/plans.md).
 #
-# ${what}; five clients read, write and compare-and-set three keys for 20 s while
-# the nemesis first cuts the cluster in two, then cuts the leader off from its peers (its clients
-# stay attached). faultline records every operation and checks the history for linearizability.
+# ${nodes} ${p.nodes};
+# five clients ${p.workload} for 20 s while
+# the nemesis ${p.nemesisSummary}. faultline records every operation and checks the history
+# ${p.checks}.
 #
 #   npx faultline run ${file}      # exit 0: every check passed; 1: a check failed (see report.html)
 #
@@ -59,28 +144,13 @@ ${systemLines(system)}
 ${bugs}  readyTimeout: 20s             # how long to wait for the cluster to be ready, at start and after the final heal
 workload:
   clients: 5                    # concurrent clients; client i talks to node i mod n
-  keys: 3                       # registers k1, k2, k3
+  keys: 3                       # registers k1, k2, k3 (and sets s1, s2, s3)
   duration: 20s
   rate: 100                     # operations per second over all clients (0: as fast as the nodes answer)
   timeout: 1s                   # an operation without an answer by then is indeterminate (info)
-  mix: {read: 2, write: 1, cas: 1}
+  mix: ${p.mix}
 nemesis:                        # faults, at offsets from the workload's start; steps may overlap
-  - fault: partition            # cut the node list in two: n1 n2 | n3 … (bytes dropped, connections kept)
-    shape: halves
-    mode: drop
-    at: 3s
-    for: 3s
-  - fault: partition            # the leader cut off from every peer while its clients stay attached
-    shape: isolate
-    target: leader              # the node whose status says role leader (skipped if none does)
-    mode: drop
-    at: 9s
-    for: 4s
-    wait-for: leader
-  # - fault: kill               # kill -9 the leader, then start it again (same --data-dir) after 3 s
-  #   target: leader
-  #   at: 15s
-  #   for: 3s
+${typeof p.nemesis === 'string' ? p.nemesis : p.nemesis(nodes)}
 final:
   quiesce: 2s                   # after the final heal, before every key is read once more
 check:
@@ -94,7 +164,7 @@ export default class Init extends FaultlineCommand {
   static override summary = 'Write a commented starter plan for a built-in system or your own nodes.';
 
   static override description = `Writes FILE (default plan.yaml): a chaos plan with every section commented, for a built-in \
-system (raft, paxos) or for your own nodes (custom: a command template with every placeholder of docs/protocol.md). \
+system (raft, paxos, hashring), for etcd, or for your own nodes (custom: a command template with every placeholder of docs/protocol.md). \
 The written plan is validated at once. An existing FILE is left alone (exit 2) unless --force is given.`;
 
   static override examples = [
@@ -108,7 +178,7 @@ The written plan is validated at once. An existing FILE is left alone (exit 2) u
   };
 
   static override flags = {
-    system: Flags.string({description: 'raft or paxos (built in), or custom: your own nodes, started by a command.', options: [...INIT_SYSTEMS], default: 'raft'}),
+    system: Flags.string({description: 'raft, paxos or hashring (built in), etcd (Debian etcd-server), or custom: your own nodes, started by a command.', options: [...INIT_SYSTEMS], default: 'raft'}),
     nodes: Flags.integer({description: 'Number of nodes: odd, 3 to 7.', default: 3, min: 3, max: 7}),
     force: Flags.boolean({description: 'Overwrite FILE if it exists.', default: false}),
   };

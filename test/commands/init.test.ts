@@ -32,7 +32,8 @@ test('every starter plan validates, for 3, 5 and 7 nodes', () => {
     for (const nodes of [3, 5, 7]) {
       const plan = parsePlan(starterPlan(system, nodes, 'plan.yaml'), 'plan.yaml');
       assert.equal(plan.cluster.nodes, nodes);
-      assert.equal(plan.nemesis.length, 2);
+      // the hash ring's leave step is commented out below 5 nodes (a ring of 3 with N=3 refuses a leave)
+      assert.equal(plan.nemesis.length, system === 'hashring' && nodes < 5 ? 1 : 2);
       if (system === 'custom') {
         assert.equal(typeof plan.cluster.system, 'object');
         const command = (plan.cluster.system as {command: string[]}).command.join(' ');
