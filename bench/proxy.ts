@@ -13,41 +13,48 @@
  *   server (sink and echo on one port), another child the embedded server — three busy processes;
  * - shared: client and target share this process, so on 2 cores the proxy has one to itself. Direct
  *   is measured the same way, and that is what changes the ratio: one event loop driving both ends
- *   makes direct ~6x slower (187 vs 1187 MB/s below); the proxied path barely moves (153 vs 174).
+ *   made direct ~6x slower (187 vs 1187 MB/s on 2026-11-30); the proxied path barely moved (153 vs 174).
+ *
+ * The embedded server is started exactly as a run starts it: `startToxiproxy` (src/runner), i.e. the
+ * compiled CLI `bin/run.js toxiproxy` under plain node — so `npm run bench:proxy` builds first.
  *
  * Reference rows (same traffic, not faultline): `ref: Node pipe`, a bare `socket.pipe` proxy alone in
- * a child; `ref: pipe in srv`, the same pipe proxy inside the embedded server's child; `ref: socat`
- * (C, 64 KiB buffer; left out when socat is not on PATH). CPU columns (Linux /proc) give each
- * process's share of one core during the stream, and the proxy's CPU seconds per GB — the least noisy
- * figure on a shared machine.
+ * a child; `ref: socat` (C, 64 KiB buffer; left out when socat is not on PATH). CPU columns (Linux
+ * /proc) give each process's share of one core during the stream, and the proxy's CPU seconds per
+ * GB — the least noisy figure on a shared machine.
  *
- * Measured 2026-11-30, 2-core VM shared with other jobs (load 5–8), 1 GiB × 5 rounds, medians:
+ * Measured 2026-11-30, 2-core VM shared with other jobs (load 3–7, machine 97–100% busy), 1 GiB × 5
+ * rounds, medians (the latency figures of this run are swamped by that load; a quieter run an hour
+ * earlier gave +48 / +64 µs for the proxy):
  *
  *                     split MB/s   of direct   proxy CPU s/GB   added p50 / p99 µs
- *   direct                  1187        100%                -                  -
- *   faultline proxy          174       14.7%             5.27      +108 / +93
- *   ref: Node pipe           397       33.5%             1.81       +67 / +226
- *   ref: pipe in srv         188       15.8%             5.30       +61 / +151
- *   ref: socat               601       50.6%             1.02       +88 / +2742
+ *   direct                  1196        100%                -                  -
+ *   faultline proxy          264       22.1%             3.32     +282 / +3837
+ *   ref: Node pipe           503       42.0%             1.43     +192 / +3294
+ *   ref: socat               626       52.3%             0.88     +209 / +3123
  *
  * What limits the ratio: (1) a proxied byte is copied four times by the kernel instead of twice, by
- * three processes on two cores, so even socat reaches only ~50%; (2) the embedded server's process
- * spends ~3x the CPU per byte of a bare pipe process *running the same pipe code* ("pipe in srv" ≈
- * "faultline proxy"), so the link's per-chunk code is not the cost. In that process V8 runs
- * mark-compact GCs on external-memory pressure (16 per 0.5 GiB, none in the bare pipe process; 64 KiB
- * read buffers) and perf shows the kernel's copy into those buffers costing ~3.4x as much. The
- * latency figures swing by ±50 µs between runs on this machine (the old bench gave +62 µs an hour earlier).
+ * three processes on two cores, so even socat reaches ~50%; (2) the embedded server's process spends
+ * 2.3–3.3x the CPU per byte of the bare pipe process (3.3–4.9 vs 1.4–1.5 s/GB over three runs). That
+ * is not tsx: the server under tsx (as this bench used to start it) cost about the same (3.8 s/GB an
+ * hour earlier). Not explained yet: a process carrying the proxy's links runs ~30 mark-compact GCs
+ * per GiB on external-memory pressure (64 KiB read buffers) where the bare pipe runs none, and at
+ * times uses more than one core (V8 helper threads); neither a 64 KiB link high-water mark (GCs
+ * unchanged) nor `--max-semi-space-size=1` on the server (4.81 vs 4.92 s/GB, consecutive runs) helped.
  *
- * Run: `node --import tsx bench/proxy.ts [--layout split] [--rounds 5] [--gib 1] [--pairs 10000]`.
+ * Run: `npm run bench:proxy -- [--layout split] [--rounds 5] [--gib 1] [--pairs 10000]` (builds, then
+ * `node --import tsx bench/proxy.ts`).
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import net from 'node:net';
 import {once} from 'node:events';
-import {readFileSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {performance} from 'node:perf_hooks';
 import {parseArgs} from 'node:util';
-import os from 'node:os';
+import os, {tmpdir} from 'node:os';
+import path from 'node:path';
+import type {ToxiproxyProcess} from '../src/runner/toxiproxy-process.js';
 
 const GIB = 1024 ** 3;
 /** Client write size for the throughput stream, in bytes (one buffer, written again and again). */
@@ -111,18 +118,6 @@ async function startTarget(): Promise<{port: number; close(): void}> {
 async function runTarget(): Promise<void> {
   const {port} = await startTarget();
   printAndWait({port}, () => process.exit(0));
-}
-
-/**
- * Child role: the embedded Toxiproxy server on a free port, and in the same process a bare pipe
- * proxy to `--upstream` (a reference sharing the server's heap and event loop). Prints
- * `{"url":"…","pipePort":N}`.
- */
-async function runProxyServer(): Promise<void> {
-  const {startToxiproxyServer} = await import('../src/proxy/index.js');
-  const server = await startToxiproxyServer({host: '127.0.0.1', port: 0});
-  const pipePort = await startPipeProxy(Number(opts.upstream));
-  printAndWait({url: server.url, pipePort}, () => void server.close().then(() => process.exit(0)));
 }
 
 /** Child role, reference: a bare pipe proxy alone in its process. Prints `{"port":N}`. */
@@ -357,6 +352,8 @@ interface PathResult {
 async function measureLayout(layout: Layout, rounds: number, bytes: number, pairs: number): Promise<PathResult[]> {
   const children: ChildProcess[] = [];
   let closeTarget = (): void => undefined;
+  let proxyServer: ToxiproxyProcess | null = null;
+  const serverLog = path.join(tmpdir(), `faultline-bench-proxy-${process.pid}.log`);
   try {
     let target: {port: number; pid: number | null};
     if (layout === 'split') {
@@ -368,18 +365,17 @@ async function measureLayout(layout: Layout, rounds: number, bytes: number, pair
       closeTarget = inProcess.close;
       target = {port: inProcess.port, pid: null};
     }
-    const proxyServer = await startChild<{url: string; pipePort: number}>('proxy-server', '--upstream', String(target.port));
-    children.push(proxyServer.child);
-    const {ProxyControl} = await import('../src/proxy/index.js');
-    const proxy = await new ProxyControl(proxyServer.info.url).createProxy('bench', '127.0.0.1:0', `127.0.0.1:${target.port}`);
+    // Started exactly as a run starts it: the compiled CLI (`bin/run.js toxiproxy`), plain node.
+    const [{startToxiproxy}, {ProxyControl}] = await Promise.all([import('../src/runner/toxiproxy-process.js'), import('../src/proxy/index.js')]);
+    proxyServer = await startToxiproxy(serverLog);
+    const proxy = await new ProxyControl(proxyServer.url).createProxy('bench', '127.0.0.1:0', `127.0.0.1:${target.port}`);
     const paths: Path[] = [
       {label: 'direct', port: target.port, proxyPid: null},
-      {label: 'faultline proxy', port: Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1)), proxyPid: proxyServer.child.pid ?? null},
+      {label: 'faultline proxy', port: Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1)), proxyPid: proxyServer.pid ?? null},
     ];
     const pipe = await startChild<{port: number}>('pipe-proxy', '--upstream', String(target.port));
     children.push(pipe.child);
     paths.push({label: 'ref: Node pipe', port: pipe.info.port, proxyPid: pipe.child.pid ?? null});
-    paths.push({label: 'ref: pipe in srv', port: proxyServer.info.pipePort, proxyPid: proxyServer.child.pid ?? null});
     const socat = await startSocat(target.port);
     if (socat) {
       children.push(socat.child);
@@ -396,6 +392,8 @@ async function measureLayout(layout: Layout, rounds: number, bytes: number, pair
     return results;
   } finally {
     closeTarget();
+    await proxyServer?.stop();
+    rmSync(serverLog, {force: true});
     for (const c of children) await stopChild(c);
   }
 }
@@ -466,6 +464,5 @@ async function bench(): Promise<void> {
 }
 
 if (opts.role === 'target') await runTarget();
-else if (opts.role === 'proxy-server') await runProxyServer();
 else if (opts.role === 'pipe-proxy') await runPipeProxy();
 else await bench();

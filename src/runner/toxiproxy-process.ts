@@ -13,6 +13,8 @@ const TOXIPROXY_START_TIMEOUT_MS = 15_000;
 /** The embedded Toxiproxy server running as a child process (`faultline toxiproxy`). */
 export interface ToxiproxyProcess {
   url: string;
+  /** The server's process id (for CPU accounting in bench/proxy.ts); undefined if the spawn failed. */
+  pid: number | undefined;
   /** How the server ended if it exited before `stop()` (e.g. `SIGKILL`, `code 1`), else null. */
   exitedEarly(): string | null;
   stop(): Promise<void>;
@@ -47,6 +49,7 @@ export async function startToxiproxy(logFile: string): Promise<ToxiproxyProcess>
       if (res.ok) {
         return {
           url,
+          pid: child.pid,
           exitedEarly: () => (child.signalCode !== null ? child.signalCode : child.exitCode !== null ? `code ${child.exitCode}` : null),
           stop: () => stopChild(child),
         };
