@@ -1,4 +1,4 @@
-import {closeSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
+import {appendFileSync, closeSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
 import {adminRequest, queryStatus} from '../client/index.js';
@@ -72,7 +72,14 @@ export interface UnexpectedExit {
   node: NodeId;
   exitCode: number | null;
   signal: string | null;
+  /** When the process could not be started at all: why (e.g. `spawn ./my-node ENOENT`). */
+  spawnError?: string;
   logFile: string;
+}
+
+/** How an unexpected exit reads in one line: `SIGSEGV`, `code 1`, or the spawn error. */
+export function describeExit(exit: UnexpectedExit): string {
+  return exit.spawnError ?? exit.signal ?? `code ${exit.exitCode}`;
 }
 
 /**
@@ -147,7 +154,10 @@ export class Cluster {
     void child.then((result) => {
       // execa's isTerminated is true for a signal from anyone; only the harness's own kills are expected.
       if (node.process !== child || this.stopping || node.killedByHarness) return;
-      const exit = {node: id, exitCode: result.exitCode ?? null, signal: result.signal ?? null, logFile: node.logFile};
+      // No exit code and no signal: the command never ran (not found, not executable).
+      const spawnError = result.exitCode === undefined && result.signal === undefined ? `could not start: ${result.originalMessage || result.shortMessage}` : undefined;
+      if (spawnError) appendFileSync(node.logFile, `--- faultline: ${id} ${spawnError}\n`);
+      const exit = {node: id, exitCode: result.exitCode ?? null, signal: result.signal ?? null, ...(spawnError ? {spawnError} : {}), logFile: node.logFile};
       this.unexpectedExits.push(exit);
       this.onUnexpectedExit(exit);
     });

@@ -18,6 +18,8 @@ interface Profile {
   /** What the clients do, completing "five clients …". */
   workload: string;
   mix: string;
+  /** What the `keys` line's comment says the keys are. */
+  keys: string;
   /** What the nemesis does, completing "while the nemesis …". */
   nemesisSummary: string;
   /** The `nemesis:` list for `nodes` nodes, lines indented by two. */
@@ -49,6 +51,7 @@ ${KILL_COMMENTED}`;
 const REGISTERS = {
   workload: 'read, write and compare-and-set three keys',
   mix: '{read: 2, write: 1, cas: 1}',
+  keys: 'registers k1, k2, k3',
   nemesisSummary: 'first cuts the cluster in two, then cuts the leader off from its peers (its clients\n# stay attached)',
   checks: 'for linearizability',
 };
@@ -69,6 +72,7 @@ const PROFILES: Record<InitSystem, Profile> = {
     bugs: 'no-handoff, stale-wins',
     workload: 'add elements to three sets and read and write three registers',
     mix: '{read: 2, write: 1, add: 3, read-set: 1}   # a quorum store has no cas',
+    keys: 'registers k1, k2, k3 and sets s1, s2, s3',
     nemesisSummary: 'first kills one node for 4 s (its keys go to the next nodes, with hints),\n# then takes a node out of the ring and brings it back',
     nemesis: (nodes) => `  - fault: kill                 # kill -9 one random node; start it again (same --data-dir) after 4 s
     target: random
@@ -144,7 +148,7 @@ ${systemLines(system)}
 ${bugs}  readyTimeout: 20s             # how long to wait for the cluster to be ready, at start and after the final heal
 workload:
   clients: 5                    # concurrent clients; client i talks to node i mod n
-  keys: 3                       # registers k1, k2, k3 (and sets s1, s2, s3)
+  keys: 3                       # ${p.keys}
   duration: 20s
   rate: 100                     # operations per second over all clients (0: as fast as the nodes answer)
   timeout: 1s                   # an operation without an answer by then is indeterminate (info)
@@ -200,14 +204,14 @@ The written plan is validated at once. An existing FILE is left alone (exit 2) u
     let summary: string;
     try {
       const plan = await loadPlan(args.file);
-      summary = `${flags.nodes} nodes, ${plan.workload.clients} clients for ${formatDuration(plan.workload.duration)}, ${plan.nemesis.length} nemesis steps`;
+      summary = `${flags.nodes} nodes, ${plan.workload.clients} clients for ${formatDuration(plan.workload.duration)}, ${plan.nemesis.length} nemesis step${plan.nemesis.length === 1 ? '' : 's'}`;
     } catch (error) {
       // A starter plan that does not validate is faultline's bug, not the user's: leave no broken file behind.
       await rm(args.file, {force: true});
       throw new Error(`the starter plan for ${system} does not validate: ${(error as Error).message}`);
     }
     this.log(`wrote ${args.file}: ${system}, ${summary}`);
-    this.log(system === 'custom' ? `edit cluster.system.command, then: faultline run ${args.file}` : `run it: faultline run ${args.file}`);
+    this.log(system === 'custom' ? `edit cluster.system.command, then: npx faultline run ${args.file}` : `run it: npx faultline run ${args.file}`);
     return {file: args.file, system, nodes: flags.nodes};
   }
 }

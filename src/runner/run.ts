@@ -7,6 +7,7 @@ import {checkAvailability, checkConvergence, checkNoCrash, checkRecovery, checkS
 import {
   clientProxyName,
   Cluster,
+  describeExit,
   nodeCommand,
   readyMode as readyModeOf,
   systemName,
@@ -153,7 +154,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       ...(etcd ? {advertisedPeer: peerListen.get(inboundPeerProxyName(id))!} : {}),
     }));
     cluster = new Cluster(launches, (l) => nodeCommand(plan.cluster.system, l), runDir, (exit) => {
-      const line = `node ${exit.node} exited unexpectedly (${exit.signal ?? `code ${exit.exitCode}`}); see ${exit.logFile}`;
+      const line = `node ${exit.node} exited unexpectedly (${describeExit(exit)}); see ${exit.logFile}`;
       problems.push(line);
       log(line);
     }, etcd ? etcdAdmin : undefined);
@@ -185,7 +186,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       workloadStartNs = clock.now();
       status.enter('workload', workloadStartNs / 1e6);
       const endNs = workloadStartNs + plan.workload.duration * 1e6;
-      log(`workload: ${plan.workload.clients} clients, ${plan.workload.keys} keys, ${plan.workload.duration / 1000} s, ${plan.nemesis.length} nemesis steps`);
+      log(`workload: ${plan.workload.clients} clients, ${plan.workload.keys} keys, ${plan.workload.duration / 1000} s, ${plan.nemesis.length} nemesis step${plan.nemesis.length === 1 ? '' : 's'}`);
       const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log, proxies, pinned: options.pinned,
         onError: (step, error) => harnessFailure(`nemesis step ${step} failed: ${error.message}`)});
       await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, signal)));

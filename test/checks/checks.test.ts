@@ -56,6 +56,11 @@ describe('availability, recovery and no-crash', () => {
     assert.equal(checkNoCrash([]).valid, true);
     const r = checkNoCrash([{node: 'n2', exitCode: null, signal: 'SIGSEGV', logFile: 'runs/x/nodes/n2.log'}]);
     assert.equal(r.valid, false);
-    assert.equal(r.explanation, 'a node exited without a fault: n2 (SIGSEGV), see runs/x/nodes/n2.log.');
+    assert.equal(r.explanation, 'a node exited without a fault: n2 (SIGSEGV); see runs/x/nodes/n2.log.');
+    const many = checkNoCrash(['n1', 'n2', 'n3', 'n4'].map((node) => ({node, exitCode: null, signal: null, spawnError: 'could not start: spawn ./my-node ENOENT', logFile: `runs/x/nodes/${node}.log`})));
+    assert.equal(
+      many.explanation,
+      '4 node exits without a fault: n1 (could not start: spawn ./my-node ENOENT), n2 (could not start: spawn ./my-node ENOENT), n3 (could not start: spawn ./my-node ENOENT), 1 more; see runs/x/nodes/n1.log.',
+    );
   });
 });

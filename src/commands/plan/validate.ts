@@ -19,7 +19,7 @@ export default class PlanValidate extends FaultlineCommand {
     const {args} = await this.parse(PlanValidate);
     const plan = await loadPlan(args.file);
     const summary = {file: args.file, name: plan.name, nodes: plan.cluster.nodes, steps: plan.nemesis.length, durationMs: plan.workload.duration};
-    this.log(`${args.file}: valid — ${systemName(plan.cluster.system)}, ${plan.cluster.nodes} nodes, ${plan.workload.clients} clients for ${formatDuration(plan.workload.duration)}, ${plan.nemesis.length} nemesis steps`);
+    this.log(`${args.file}: valid — ${systemName(plan.cluster.system)}, ${plan.cluster.nodes} nodes, ${plan.workload.clients} clients for ${formatDuration(plan.workload.duration)}, ${plan.nemesis.length} nemesis step${plan.nemesis.length === 1 ? '' : 's'}`);
     return summary;
   }
 }
