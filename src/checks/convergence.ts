@@ -64,16 +64,22 @@ export function ringViews(snapshot: ReplicaSnapshot): Map<string, string[]> {
   return views;
 }
 
-/** Whether every node agrees on the ring and every key's replicas hold the same value. */
+/** Nodes that report a view of the ring without themselves in it (after the final heal every node should be back). Pure. */
+export function outsideRing(snapshot: ReplicaSnapshot): string[] {
+  return [...snapshot].filter(([node, state]) => state?.members !== undefined && !state.members.includes(node)).map(([node]) => node).sort();
+}
+
+/** Whether every node is in the ring, all agree on it, and every key's replicas hold the same value. */
 export function converged(snapshot: ReplicaSnapshot): boolean {
-  return ringViews(snapshot).size <= 1 && divergentKeys(snapshot).length === 0;
+  return ringViews(snapshot).size <= 1 && outsideRing(snapshot).length === 0 && divergentKeys(snapshot).length === 0;
 }
 
 /**
  * The `convergence` check (issue 6): after the final heal, every node holds the same view of the
  * ring and all home replicas of every key hold the same value, within `withinMs`.
  * @param polls the snapshots taken after the heal, each with its time since the heal (ms),
- *   ascending; polling stops at the first converged snapshot.
+ *   ascending; polling stops at the first converged snapshot. When the last one has not
+ *   converged and is still within the bound (polling was interrupted), the verdict is `'unknown'`.
  */
 export function checkConvergence(polls: readonly {afterMs: number; snapshot: ReplicaSnapshot}[], withinMs: number): SimpleCheck {
   if (polls.length === 0) return {valid: 'unknown', explanation: 'no replica state was read after the heal', figures: {}};
@@ -82,13 +88,28 @@ export function checkConvergence(polls: readonly {afterMs: number; snapshot: Rep
   const views = ringViews(last.snapshot);
   const keys = new Set([...last.snapshot.values()].flatMap((r) => Object.keys(r?.keys ?? {}))).size;
   const after = `${(last.afterMs / 1000).toFixed(1)} s after the heal`;
-  if (divergent.length === 0 && views.size <= 1) {
+  const outside = outsideRing(last.snapshot);
+  if (divergent.length === 0 && views.size <= 1 && outside.length === 0) {
     const valid = last.afterMs <= withinMs;
     const ring = views.size === 1 ? `, every node sees the ring ${[...views.keys()][0]}` : '';
     return {
       valid,
       explanation: `${keys} keys: every key's replicas agreed ${after}${ring}${valid ? '' : `, later than the bound of ${withinMs / 1000} s`}`,
       figures: {keys, convergedAfterMs: last.afterMs, divergentKeys: 0},
+    };
+  }
+  if (last.afterMs <= withinMs) {
+    return {
+      valid: 'unknown',
+      explanation: `polling stopped ${after}, before the bound of ${withinMs / 1000} s, with ${divergent.length} of ${keys} keys still differing${views.size > 1 || outside.length > 0 ? ' and the ring not settled' : ''}`,
+      figures: {keys, divergentKeys: divergent.length},
+    };
+  }
+  if (outside.length > 0) {
+    return {
+      valid: false,
+      explanation: `${outside.join(' ')} ${outside.length === 1 ? 'is' : 'are'} still out of the ring ${after} (bound ${withinMs / 1000} s), though the final heal should have brought every node back`,
+      figures: {keys, divergentKeys: divergent.length, outsideRing: outside.length},
     };
   }
   if (views.size > 1) {

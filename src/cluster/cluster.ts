@@ -1,8 +1,9 @@
 import {appendFileSync, closeSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
-import {adminRequest, queryStatus} from '../client/index.js';
+import {adminRequest, queryStatus, RequestFailed} from '../client/index.js';
 import {ClusterError} from '../errors/index.js';
+import {sleep} from '../history/clock.js';
 import type {StatusOk} from '../protocol/index.js';
 import {GRACE_BEFORE_SIGKILL_MS, stopChild, track} from './supervisor.js';
 import type {NodeLaunch} from './systems.js';
@@ -221,12 +222,13 @@ export class Cluster {
 
   /**
    * What a node holds for the keys it is a home replica of, and its ring members (docs/protocol.md
-   * `replicas`), or null if it does not answer or does not know the request (systems that do not
-   * replicate by key).
+   * `replicas`); `'unsupported'` if it answers `malformed` (systems that do not replicate by key);
+   * null if it does not answer, or answers something else or something invalid.
    */
-  async replicas(id: NodeId, timeoutMs = STATUS_TIMEOUT_MS): Promise<{keys: Record<string, unknown>; members?: string[]} | null> {
+  async replicas(id: NodeId, timeoutMs = STATUS_TIMEOUT_MS): Promise<{keys: Record<string, {replicas: string[]; value: unknown}>; members?: string[]} | 'unsupported' | null> {
     try {
       const reply = await adminRequest('127.0.0.1', this.node(id).launch.clientPort, {type: 'replicas'}, timeoutMs);
+      if (reply.type === 'error' && reply.code === 'malformed') return 'unsupported';
       return reply.type === 'replicas_ok' ? {keys: reply.keys, ...(reply.members ? {members: reply.members} : {})} : null;
     } catch {
       return null;
@@ -235,7 +237,8 @@ export class Cluster {
 
   /**
    * Makes a node leave or (re)join the ring (docs/protocol.md `join` / `leave`). Nodes made to
-   * leave are remembered until they rejoin, so that the final heal can bring them back.
+   * leave are remembered until they rejoin, so that the final heal can bring them back; so is a
+   * node that got a `leave` and did not answer (it may still act on it, e.g. when it wakes from a pause).
    * @returns the ring members the node reports afterwards, or why it could not be done.
    */
   async membership(id: NodeId, action: 'join' | 'leave'): Promise<string[] | string> {
@@ -246,8 +249,28 @@ export class Cluster {
       else this.outOfRing.delete(id);
       return reply.members;
     } catch (error) {
-      return `${id} did not answer ${action} (${(error as Error).message})`;
+      const sent = error instanceof RequestFailed && error.sent;
+      if (sent && action === 'leave') this.outOfRing.add(id);
+      return `${id} did not answer ${action} (${(error as Error).message})${sent && action === 'leave' ? '; it may still leave, and the final heal brings it back' : ''}`;
     }
+  }
+
+  /**
+   * Waits until `id`'s view of the ring (its `replicas` reply) has none of `gone` in it, so that a
+   * node deciding whether it may leave counts the nodes that already left.
+   * @returns false if that did not happen within `timeoutMs`.
+   */
+  async waitForRingWithout(id: NodeId, gone: readonly NodeId[], timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!signal?.aborted) {
+      const state = await this.replicas(id);
+      // a node that reports no view of the ring (a custom system) decides by its own lights
+      if (state === 'unsupported' || (state !== null && !state.members)) return true;
+      if (state !== null && !gone.some((g) => state.members!.includes(g))) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(READY_POLL_MS / 2, signal);
+    }
+    return false;
   }
 
   /** Nodes a `leave` took out of the ring and no `join` has brought back yet. */

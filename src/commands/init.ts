@@ -73,7 +73,7 @@ const PROFILES: Record<InitSystem, Profile> = {
     workload: 'add elements to three sets and read and write three registers',
     mix: '{read: 2, write: 1, add: 3, read-set: 1}   # a quorum store has no cas',
     keys: 'registers k1, k2, k3 and sets s1, s2, s3',
-    nemesisSummary: 'first kills one node for 4 s (its keys go to the next nodes, with hints),\n# then takes a node out of the ring and brings it back',
+    nemesisSummary: 'first kills one node for 4 s (its keys go to the next nodes, with hints),\n# then (with 5 or more nodes) takes a node out of the ring and brings it back',
     nemesis: (nodes) => `  - fault: kill                 # kill -9 one random node; start it again (same --data-dir) after 4 s
     target: random
     at: 3s

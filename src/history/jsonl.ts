@@ -53,6 +53,9 @@ function invalidField(o: Record<string, unknown>, anyFunction: boolean): {field:
   if (typeof o.key !== 'string') return {field: 'key', expected: 'a string'};
   if (typeof o.time !== 'number' || !Number.isFinite(o.time)) return {field: 'time', expected: 'a number of nanoseconds'};
   if (!('value' in o)) return {field: 'value', expected: 'a value (null if none)'};
+  // The set workload's values are checked here, as no model sees them (a run's set check reads them).
+  if (o.f === 'add' && !Number.isSafeInteger(o.value)) return {field: 'value', expected: 'an integer element (add)'};
+  if (o.f === 'read-set' && o.type === 'ok' && !(Array.isArray(o.value) && o.value.every(Number.isSafeInteger))) return {field: 'value', expected: 'an array of integers (an ok read-set)'};
   return null;
 }
 

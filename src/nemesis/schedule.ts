@@ -400,12 +400,27 @@ async function runClockFault(step: ClockStep, index: number, k: number, rng: Rng
   ctx.log(`nemesis: clock of ${who} restored`);
 }
 
+/** How long a node may take to hear (by gossip) of earlier leaves before it is asked to leave, ms. */
+const LEAVE_GOSSIP_WAIT_MS = 3000;
+
 /**
  * Sends `join` or `leave` to each node; returns the nodes that did it, why the others did not, and
  * the ring members the harness expects now (every node but those out of the ring).
  */
 async function changeMembership(ctx: NemesisContext, nodes: readonly NodeId[], action: 'join' | 'leave'): Promise<{done: NodeId[]; failed: string[]; ring: string}> {
-  const results = await Promise.all(nodes.map(async (id) => [id, await ctx.cluster.membership(id, action)] as const));
+  const results: (readonly [NodeId, string[] | string])[] = [];
+  if (action === 'join') results.push(...(await Promise.all(nodes.map(async (id) => [id, await ctx.cluster.membership(id, action)] as const))));
+  // One leave at a time, each sent once the node's own ring no longer holds the nodes already out,
+  // so that its "would fewer than N members remain?" test counts them.
+  else {
+    for (const id of nodes) {
+      if (!(await ctx.cluster.waitForRingWithout(id, ctx.cluster.leftRing, LEAVE_GOSSIP_WAIT_MS, ctx.signal))) {
+        results.push([id, `${id} did not hear of ${ctx.cluster.leftRing.join(' ')} leaving within ${LEAVE_GOSSIP_WAIT_MS} ms; not asked to leave`]);
+        continue;
+      }
+      results.push([id, await ctx.cluster.membership(id, action)]);
+    }
+  }
   const out = new Set(ctx.cluster.leftRing);
   return {
     done: results.filter(([, r]) => typeof r !== 'string').map(([id]) => id),

@@ -196,7 +196,7 @@ export type SetReply = AddOk | ReadSetOk;
 export interface ReplicasOk {
   type: 'replicas_ok';
   id: number;
-  keys: Record<string, unknown>;
+  keys: Record<string, {replicas: string[]; value: unknown}>;
   /** The ring members in this node's view, sorted (compared between nodes: the ring must converge too). */
   members?: string[];
 }

@@ -128,6 +128,9 @@ export function parseClientReply(line: string): ClientReply {
 
 const isIntArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isInt);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isReplicaMap = (v: unknown): v is Record<string, {replicas: string[]; value: unknown}> =>
+  isObject(v) && Object.values(v).every((r) => isObject(r) && isStringArray(r.replicas) && 'value' in r);
 
 /**
  * Parses one request line received by a node that also serves the set workload (`add`,
@@ -165,7 +168,7 @@ export function parseAnyClientReply(line: string): AnyClientReply {
     return {type: 'read_set_ok', id: field(o, 'id', isInt, 'an integer'), elements: [...new Set(elements)].sort((a, b) => a - b)};
   }
   if (o.type === 'replicas_ok') {
-    const keys = field(o, 'keys', (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object');
+    const keys = field(o, 'keys', isReplicaMap, 'an object of key → {replicas: [node ids], value}');
     const members = field(o, 'members', isStringArray, 'an array of strings', true);
     return {type: 'replicas_ok', id: field(o, 'id', isInt, 'an integer'), keys, ...(members ? {members} : {})};
   }

@@ -215,14 +215,15 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
         try {
           await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, signal);
         } catch (error) {
-          problems.push(`after the final heal: ${(error as Error).message}`);
+          if (!signal.aborted) problems.push(`after the final heal: ${(error as Error).message}`);
         }
         // Nodes a `leave` took out of the ring join it again, once every node answers.
         for (const id of cluster.leftRing) {
           const joined = await cluster.membership(id, 'join');
           if (typeof joined === 'string') harnessFailure(`the final heal could not bring ${id} back into the ring: ${joined}`);
         }
-        convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, signal);
+        // etcd's members speak HTTP, not NDJSON: there is no `replicas` to ask them.
+        if (!etcd) convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, signal);
         const lastPoll = convergence?.[convergence.length - 1];
         if (lastPoll) log(`final: replicas ${converged(lastPoll.snapshot) ? 'agree' : 'still differ'} after ${(lastPoll.afterMs / 1000).toFixed(1)} s`);
         await sleep(plan.final.quiesce, signal);
@@ -332,14 +333,14 @@ const CONVERGENCE_POLL_MS = 250;
 /**
  * Reads every node's `replicas` (docs/protocol.md) until the nodes agree on the ring and all home replicas of every key agree, or
  * `withinMs` has passed since the heal at `healedNs` (run clock, ns).
- * @returns the polls, or null when no node answers `replicas` (the system does not support it).
+ * @returns the polls, or null when every node answers `replicas` with `malformed` (the system does not support it).
  */
 async function pollConvergence(cluster: Cluster, clock: RunClock, healedNs: number, withinMs: number, signal: AbortSignal): Promise<ConvergencePolls | null> {
   const polls: ConvergencePolls = [];
   for (;;) {
-    const answers = await Promise.all(cluster.ids.map(async (id) => [id, (await cluster.replicas(id)) as ReplicaState | null] as const));
-    if (polls.length === 0 && answers.every(([, a]) => a === null)) return null;
-    const snapshot: ReplicaSnapshot = new Map(answers);
+    const answers = await Promise.all(cluster.ids.map(async (id) => [id, await cluster.replicas(id)] as const));
+    if (polls.length === 0 && answers.every(([, a]) => a === 'unsupported')) return null;
+    const snapshot: ReplicaSnapshot = new Map(answers.map(([id, a]): [string, ReplicaState | null] => [id, a === 'unsupported' ? null : a]));
     const afterMs = (clock.now() - healedNs) / 1e6;
     polls.push({afterMs, snapshot});
     if (converged(snapshot) || afterMs > withinMs || signal.aborted) return polls;

@@ -10,6 +10,9 @@ import type {HistoryRecorder} from './recorder.js';
 /** `host:port` of each node's client proxy. */
 export type ClientAddresses = ReadonlyMap<NodeId, {host: string; port: number}>;
 
+/** The reply type that completes each operation `ok` (docs/protocol.md). */
+const OK_REPLY = {read: 'read_ok', write: 'write_ok', cas: 'cas_ok', add: 'add_ok', 'read-set': 'read_set_ok'} as const satisfies Record<Operation['f'], string>;
+
 /** A follower's leader hint is followed at most this many times for one operation. */
 const MAX_REDIRECTS = 3;
 
@@ -118,6 +121,10 @@ export class WorkloadClient {
         this.close();
         return {type: error.sent ? 'info' : 'fail', error: error.message, node};
       }
+      if (reply.type !== 'error' && reply.type !== OK_REPLY[op.f]) {
+        // A node that answers another request's reply may or may not have done this one.
+        return {type: 'info', error: `unexpected reply ${reply.type} to ${op.f}`, node};
+      }
       switch (reply.type) {
         case 'read_ok':
           return {type: 'ok', value: reply.value, node};
@@ -133,8 +140,6 @@ export class WorkloadClient {
             continue;
           }
           return {type: reply.definite ? 'fail' : 'info', error: reply.code, node};
-        default:
-          return {type: 'info', error: `unexpected reply ${reply.type}`, node};
       }
     }
   }

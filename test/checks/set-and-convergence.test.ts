@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {checkConvergence, checkSetHistory, converged, divergentKeys, ringViews, type ReplicaSnapshot} from '../../src/checks/index.js';
+import {checkConvergence, checkSetHistory, converged, divergentKeys, outsideRing, ringViews, type ReplicaSnapshot} from '../../src/checks/index.js';
 import type {HistoryEvent} from '../../src/history/types.js';
 
 const S = 1e9;
@@ -98,5 +98,18 @@ describe('the convergence check', () => {
       'the nodes still disagree on the ring 2.0 s after the heal (bound 1 s): n1 n2 see n1 n2 n3; n3 see n1 n2 n3 n4',
     );
     assert.match(checkConvergence([{afterMs: 300, snapshot: agreed}], 1000).explanation, /every node sees the ring n1 n2 n3$/);
+  });
+
+  test('polling cut short before the bound is unknown; a node still out of the ring after the heal fails', () => {
+    const apart = snap({n1: {a: 1}, n2: {a: 2}, n3: {a: 1}});
+    assert.equal(checkConvergence([{afterMs: 400, snapshot: apart}], 1000).valid, 'unknown');
+    const ring = ['n2', 'n3'];
+    const out = snap({n1: {}, n2: {}, n3: {}}, {n1: ring, n2: ring, n3: ring});
+    assert.deepEqual(outsideRing(out), ['n1']);
+    assert.equal(converged(out), false);
+    assert.equal(
+      checkConvergence([{afterMs: 1500, snapshot: out}], 1000).explanation,
+      'n1 is still out of the ring 1.5 s after the heal (bound 1 s), though the final heal should have brought every node back',
+    );
   });
 });

@@ -47,3 +47,11 @@ test('readHistory accepts only the functions faultline records; faultline check 
   assert.throws(() => readHistory(file), (error: unknown) => error instanceof HistoryFormatError && error.message === `${file}:1:40: f: expected one of read, write, cas, add, read-set`);
   assert.equal(parseJsonlHistory(`${get}\n`, file, {anyFunction: true}).events[0].f, 'get');
 });
+
+test('set-workload events carry an integer element (add) and an integer array (ok read-set), else the line names the field', () => {
+  const add = '{"index":0,"process":0,"type":"invoke","f":"add","key":"s1","value":"x","time":1}';
+  assert.throws(() => parseJsonlHistory(`${add}\n`, 'h.jsonl'), (e: unknown) => e instanceof HistoryFormatError && e.message === 'h.jsonl:1:61: value: expected an integer element (add)');
+  const read = '{"index":0,"process":0,"type":"ok","f":"read-set","key":"s1","value":5,"time":1}';
+  assert.throws(() => parseJsonlHistory(`${read}\n`, 'h.jsonl'), (e: unknown) => e instanceof HistoryFormatError && /^h\.jsonl:1:\d+: value: expected an array of integers \(an ok read-set\)$/.test(e.message));
+  assert.deepEqual(parseJsonlHistory(`${read.replace('"value":5', '"value":[1,2]')}\n`, 'h.jsonl').events[0].value, [1, 2]);
+});

@@ -22,6 +22,7 @@ function ringCluster(out: Set<NodeId>, calls: string[]): Cluster {
     isRunning: () => true,
     isPaused: () => false,
     leader: async () => null,
+    waitForRingWithout: async () => true,
     get leftRing() {
       return [...out].sort();
     },
