@@ -5,6 +5,7 @@ import {adminRequest, queryStatus, RequestFailed} from '../client/index.js';
 import {ClusterError} from '../errors/index.js';
 import {sleep} from '../history/clock.js';
 import type {StatusOk} from '../protocol/index.js';
+import {Reaper} from './reaper.js';
 import {GRACE_BEFORE_SIGKILL_MS, stopChild, track} from './supervisor.js';
 import type {NodeLaunch} from './systems.js';
 import type {NodeId} from './topology.js';
@@ -95,6 +96,8 @@ export class Cluster {
   /** Nodes stopped with SIGSTOP and not yet resumed. */
   private readonly paused = new Set<NodeId>();
   private readonly outOfRing = new Set<NodeId>();
+  /** Kills the nodes if the harness dies without stopping them (SIGKILL): not every system exits when its stdin closes. */
+  private readonly reaper = new Reaper();
   private stopping = false;
 
   /**
@@ -152,7 +155,9 @@ export class Cluster {
     closeSync(fd);
     node.process = track(child);
     node.killedByHarness = false;
+    this.reaper.watch(child.pid);
     void child.then((result) => {
+      this.reaper.forget(child.pid);
       // execa's isTerminated is true for a signal from anyone; only the harness's own kills are expected.
       if (node.process !== child || this.stopping || node.killedByHarness) return;
       // No exit code and no signal: the command never ran (not found, not executable).
@@ -210,6 +215,7 @@ export class Cluster {
   async stopAll(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.nodes.values()].map((n) => (n.process ? stopChild(n.process) : undefined)));
+    this.reaper.close();
   }
 
   /**
