@@ -143,9 +143,16 @@ export const planSchema = z.strictObject({
     })
     .default({}),
 }).superRefine((plan, ctx) => {
-  // The set workload and membership faults need nodes that serve them (docs/protocol.md): the hash ring, or a user's own.
   const system = plan.cluster.system;
-  if (typeof system !== 'string' || system === 'hashring') return;
+  if (system === 'hashring') {
+    // A leaderless quorum store: no leader to wait for.
+    plan.nemesis.forEach((step, i) => {
+      if (step['wait-for']) ctx.addIssue({code: 'custom', path: ['nemesis', i, 'wait-for'], message: 'hashring has no leader, and both wait-for conditions wait for one'});
+    });
+    return;
+  }
+  // The set workload and membership faults need nodes that serve them (docs/protocol.md): the hash ring, or a user's own.
+  if (typeof system !== 'string') return;
   for (const f of ['add', 'read-set'] as const) {
     if (plan.workload.mix[f] > 0) ctx.addIssue({code: 'custom', path: ['workload', 'mix', f], message: `${system} has no set workload; add and read-set need cluster.system hashring (or your own nodes)`});
   }

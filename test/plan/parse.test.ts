@@ -64,6 +64,7 @@ describe('plan parsing', () => {
   });
 
   test('an unknown fault is named', () => {
+    assert.equal(planError('cluster: {system: hashring}\nnemesis:\n  - {fault: kill, at: 1s, for: 1s, wait-for: leader}\n'), 'plans/x.yaml:3:46: nemesis.0.wait-for: hashring has no leader, and both wait-for conditions wait for one');
     assert.equal(planError('cluster: {system: raft}\nnemesis:\n  - {fault: leave, at: 1s}\n'), 'plans/x.yaml:3:13: nemesis.0.fault: raft nodes cannot leave a ring at run time; leave needs cluster.system hashring (or your own nodes)');
     assert.equal(planError('cluster: {system: paxos}\nworkload: {mix: {add: 1}}\n'), 'plans/x.yaml:2:23: workload.mix.add: paxos has no set workload; add and read-set need cluster.system hashring (or your own nodes)');
     assert.match(planError('nemesis:\n  - fault: meteor\n    at: 1s\n'), /^plans\/x\.yaml:2:\d+: nemesis\.0\.fault: expected fault: partition, kill, stop, pause, restart, latency, bandwidth, slicer, reset-peer, limit-data, clock-skew, clock-strobe, leave, join$/);
