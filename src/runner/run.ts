@@ -166,6 +166,8 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       harnessFailure(`the cluster never became ready: ${error.message}`);
       return null;
     });
+    // A Ctrl-C that arrived as the cluster became ready still means nothing was recorded.
+    if (signal.aborted) throw new InterruptedError('interrupted before the cluster was ready; nothing was recorded');
     if (ready !== null) {
       log(`${ids.length} ${systemName(plan.cluster.system)} nodes up; ${ready}`);
 
