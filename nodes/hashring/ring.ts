@@ -98,16 +98,17 @@ function firstPointAtOrAfter(ring: Ring, hash: number): number {
 
 /**
  * The distinct nodes met walking clockwise from `key`'s position, in order (every node exactly
- * once). The first is the key's coordinator in Dynamo's terms; the first N are its preference list,
- * and the rest are the fallbacks a sloppy quorum uses, in order.
+ * once, or the first `limit`). The first is the key's coordinator in Dynamo's terms; the first N
+ * are its preference list, and the rest are the fallbacks a sloppy quorum uses, in order.
  */
-export function walk(ring: Ring, key: string): string[] {
+export function walk(ring: Ring, key: string, limit = ring.nodes.length): string[] {
   const out: string[] = [];
   const total = ring.positions.length;
   if (total === 0) return out;
   const seen = new Set<string>();
   const start = firstPointAtOrAfter(ring, murmur3(key));
-  for (let i = 0; i < total && seen.size < ring.nodes.length; i++) {
+  const wanted = Math.min(limit, ring.nodes.length);
+  for (let i = 0; i < total && seen.size < wanted; i++) {
     const owner = ring.owners[(start + i) % total];
     if (!seen.has(owner)) {
       seen.add(owner);
@@ -119,7 +120,7 @@ export function walk(ring: Ring, key: string): string[] {
 
 /** The preference list of `key`: the first `n` distinct nodes clockwise (fewer if the ring is smaller). */
 export function preferenceList(ring: Ring, key: string, n = DEFAULT_REPLICAS): string[] {
-  return walk(ring, key).slice(0, n);
+  return walk(ring, key, n);
 }
 
 /** The node owning `key` (first point clockwise), or null on an empty ring. */
