@@ -7,10 +7,11 @@ import {randomSeed} from '../rng/index.js';
 import {etcdFaultProblem} from '../etcd/faults.js';
 import {formatDuration} from './duration.js';
 import {isChooseInput, type ChooseAlternative, type NemesisStep, type PlanStep} from './nemesis-schema.js';
-import {planSchema, type ParsedPlan} from './schema.js';
+import {defaultMix, planSchema, type ParsedPlan, type PlanMix} from './schema.js';
 
 /** A validated plan with its name and seed resolved: everything a run needs. Durations in ms. */
-export type Plan = ParsedPlan & {name: string; seed: number};
+/** A plan ready to run: named, seeded, its workload mix filled in (`defaultMix` when the file gives none). */
+export type Plan = Omit<ParsedPlan, 'workload'> & {name: string; seed: number; workload: ParsedPlan['workload'] & {mix: PlanMix}};
 
 type PathPart = string | number;
 
@@ -95,7 +96,12 @@ export function parsePlan(text: string, file: string): Plan {
   checkNodeIds(plan, doc, where);
   checkStepTimes(plan, doc, where);
   checkEtcdFaults(plan, doc, where);
-  return {...plan, name: plan.name ?? nameFromFile(file), seed: plan.seed ?? randomSeed()};
+  return {
+    ...plan,
+    name: plan.name ?? nameFromFile(file),
+    seed: plan.seed ?? randomSeed(),
+    workload: {...plan.workload, mix: plan.workload.mix ?? defaultMix(plan.cluster.system)},
+  };
 }
 
 /** A plan name from its file name, kept to the characters `name` allows (it becomes a folder name). */

@@ -69,6 +69,26 @@ const cluster = z
     });
   });
 
+/** Operation weights (docs/plans.md "Workloads"); a weight left out is 0. */
+const mixSchema = z
+  .strictObject({
+    read: z.number().min(0).default(0),
+    write: z.number().min(0).default(0),
+    cas: z.number().min(0).default(0),
+    add: z.number().min(0).default(0),
+    'read-set': z.number().min(0).default(0),
+  })
+  .refine((m) => m.read + m.write + m.cas + m.add + m['read-set'] > 0, 'expected at least one weight above 0');
+export type PlanMix = z.output<typeof mixSchema>;
+
+/**
+ * The mix of a plan that gives none: registers with cas for the systems that have a leader; for
+ * the hash ring, which answers cas `unavailable`, reads and writes of registers plus set adds and reads.
+ */
+export function defaultMix(system: ParsedPlan['cluster']['system']): PlanMix {
+  return system === 'hashring' ? {read: 2, write: 1, cas: 0, add: 2, 'read-set': 1} : {read: 2, write: 1, cas: 1, add: 0, 'read-set': 0};
+}
+
 const workload = z.strictObject({
   clients: z.number().int().min(1).max(100).default(5),
   keys: z.number().int().min(1).max(1000).default(3),
@@ -79,18 +99,10 @@ const workload = z.strictObject({
   timeout: durationAtLeast(10).default(1000),
   /**
    * Relative weights of the operations: `read`, `write`, `cas` on registers `k1`…, `add` and
-   * `read-set` on grow-only sets `s1`…. A weight left out is 0; without `mix`, registers only.
+   * `read-set` on grow-only sets `s1`…. A weight left out is 0; without `mix`, the system's
+   * default (`defaultMix`), which parsePlan fills in.
    */
-  mix: z
-    .strictObject({
-      read: z.number().min(0).default(0),
-      write: z.number().min(0).default(0),
-      cas: z.number().min(0).default(0),
-      add: z.number().min(0).default(0),
-      'read-set': z.number().min(0).default(0),
-    })
-    .refine((m) => m.read + m.write + m.cas + m.add + m['read-set'] > 0, 'expected at least one weight above 0')
-    .default({read: 2, write: 1, cas: 1, add: 0, 'read-set': 0}),
+  mix: mixSchema.optional(),
 });
 
 export const planSchema = z.strictObject({
@@ -98,7 +110,7 @@ export const planSchema = z.strictObject({
   description: z.string().optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   cluster: cluster.default({system: 'raft', nodes: 3, bugs: [], readyTimeout: 20_000}),
-  workload: workload.default({clients: 5, keys: 3, duration: 10_000, rate: 100, timeout: 1000, mix: {read: 2, write: 1, cas: 1, add: 0, 'read-set': 0}}),
+  workload: workload.default({clients: 5, keys: 3, duration: 10_000, rate: 100, timeout: 1000}),
   nemesis: z.array(planStep).default([]),
   final: z
     .strictObject({
@@ -154,7 +166,7 @@ export const planSchema = z.strictObject({
   // The set workload and membership faults need nodes that serve them (docs/protocol.md): the hash ring, or a user's own.
   if (typeof system !== 'string') return;
   for (const f of ['add', 'read-set'] as const) {
-    if (plan.workload.mix[f] > 0) ctx.addIssue({code: 'custom', path: ['workload', 'mix', f], message: `${system} has no set workload; add and read-set need cluster.system hashring (or your own nodes)`});
+    if ((plan.workload.mix?.[f] ?? 0) > 0) ctx.addIssue({code: 'custom', path: ['workload', 'mix', f], message: `${system} has no set workload; add and read-set need cluster.system hashring (or your own nodes)`});
   }
   plan.nemesis.forEach((step, i) => {
     const faults = 'choose' in step ? step.choose.map((a, j) => ({fault: a.fault, path: ['nemesis', i, 'choose', j, 'fault']})) : [{fault: step.fault, path: ['nemesis', i, 'fault']}];

@@ -146,6 +146,12 @@ describe('plan parsing', () => {
     assert.deepEqual(again, plan);
   });
 
+  test('without mix a plan gets its system\'s default: cas for leader-based systems, sets and no cas on the hash ring', () => {
+    assert.deepEqual(parsePlan('cluster: {system: raft}\n', 'p.yaml').workload.mix, {read: 2, write: 1, cas: 1, add: 0, 'read-set': 0});
+    assert.deepEqual(parsePlan('cluster: {system: hashring}\n', 'p.yaml').workload.mix, {read: 2, write: 1, cas: 0, add: 2, 'read-set': 1});
+    assert.deepEqual(parsePlan('cluster: {system: hashring}\nworkload: {mix: {add: 1}}\n', 'p.yaml').workload.mix, {read: 0, write: 0, cas: 0, add: 1, 'read-set': 0});
+  });
+
   test('every built-in plan is valid', async () => {
     const dir = path.resolve(import.meta.dirname, '../../plans');
     const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
