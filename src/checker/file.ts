@@ -1,6 +1,7 @@
 import {InputError} from '../errors/index.js';
 import type {HistoryFormat} from '../history/importers/detect.js';
 import {loadHistory} from '../history/importers/load.js';
+import {SET_FUNCTIONS, type OpFunction} from '../history/types.js';
 import {checkHistory} from './check.js';
 import {type ModelName, modelByName, type NamedModelOptions} from './models/index.js';
 import type {CheckResult} from './types.js';
@@ -35,8 +36,7 @@ export interface FileCheckResult extends CheckResult {
   setEventsSkipped: number;
 }
 
-/** Functions of faultline's set workload, never given to a linearizability model. */
-const SET_FUNCTIONS: readonly string[] = ['add', 'read-set'];
+
 
 /**
  * Reads a history file (any supported format) and checks it for linearizability. The only
@@ -52,7 +52,7 @@ export function checkFile(file: string, options: CheckFileOptions = {}): FileChe
   const modelOptions: NamedModelOptions = {...history.modelOptions};
   if (options.nilReadMatchesAny !== undefined) modelOptions.nilReadMatchesAny = options.nilReadMatchesAny;
   if (options.initial !== undefined) modelOptions.initial = parseInitial(options.initial, model);
-  const events = history.format === 'jsonl' ? history.events.filter((e) => !SET_FUNCTIONS.includes(e.f)) : history.events;
+  const events = history.format === 'jsonl' ? history.events.filter((e) => !SET_FUNCTIONS.includes(e.f as OpFunction)) : history.events;
   const result = checkHistory(events, {
     model: modelByName(model, modelOptions),
     timeLimitMs: options.timeLimitMs,

@@ -39,7 +39,16 @@ export interface NodeAdmin {
   status(launch: NodeLaunch, timeoutMs: number): Promise<NodeStatus | null>;
   /** Sets the node's clock; returns the clock now in force, or why it could not be set. */
   setClock(launch: NodeLaunch, rate: number, offsetMs: number, timeoutMs: number): Promise<{rate: number; offsetMs: number} | string>;
+  /**
+   * What the node holds for the keys it is a home replica of, and its ring (docs/protocol.md
+   * `replicas`); `'unsupported'` when the system has no such request; null when the node does not
+   * answer, or answers something else or something invalid.
+   */
+  replicas(launch: NodeLaunch, timeoutMs: number): Promise<ReplicaReply | 'unsupported' | null>;
 }
+
+/** A node's `replicas` answer: its reports by key and, if it has one, its view of the ring. */
+export type ReplicaReply = {keys: Record<string, {replicas: string[]; value: unknown}>; members?: string[]};
 
 /** The NDJSON admin requests (docs/protocol.md `status` and `clock`) on the node's client port. */
 export const ndjsonAdmin: NodeAdmin = {
@@ -55,6 +64,15 @@ export const ndjsonAdmin: NodeAdmin = {
       return reply.type === 'error' ? `${id} refused the clock request (${reply.code}: ${reply.text})` : `${id} answered ${reply.type}`;
     } catch (error) {
       return `${id} did not answer the clock request (${(error as Error).message})`;
+    }
+  },
+  async replicas(launch, timeoutMs) {
+    try {
+      const reply = await adminRequest('127.0.0.1', launch.clientPort, {type: 'replicas'}, timeoutMs);
+      if (reply.type === 'error' && reply.code === 'malformed') return 'unsupported';
+      return reply.type === 'replicas_ok' ? {keys: reply.keys, ...(reply.members ? {members: reply.members} : {})} : null;
+    } catch {
+      return null;
     }
   },
 };
@@ -231,14 +249,8 @@ export class Cluster {
    * `replicas`); `'unsupported'` if it answers `malformed` (systems that do not replicate by key);
    * null if it does not answer, or answers something else or something invalid.
    */
-  async replicas(id: NodeId, timeoutMs = STATUS_TIMEOUT_MS): Promise<{keys: Record<string, {replicas: string[]; value: unknown}>; members?: string[]} | 'unsupported' | null> {
-    try {
-      const reply = await adminRequest('127.0.0.1', this.node(id).launch.clientPort, {type: 'replicas'}, timeoutMs);
-      if (reply.type === 'error' && reply.code === 'malformed') return 'unsupported';
-      return reply.type === 'replicas_ok' ? {keys: reply.keys, ...(reply.members ? {members: reply.members} : {})} : null;
-    } catch {
-      return null;
-    }
+  async replicas(id: NodeId, timeoutMs = STATUS_TIMEOUT_MS): Promise<ReplicaReply | 'unsupported' | null> {
+    return this.admin.replicas(this.node(id).launch, timeoutMs);
   }
 
   /**

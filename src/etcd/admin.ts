@@ -18,8 +18,9 @@ export async function etcdStatus(launch: NodeLaunch, timeoutMs: number): Promise
   return {node: launch.id, role: leader === member ? 'leader' : 'follower', term: Number(raftTerm), leader: leader === member ? launch.id : null};
 }
 
-/** The harness's admin access to etcd members: status from the maintenance API; no clock control. */
+/** The harness's admin access to etcd members: status from the maintenance API; no clock control, no `replicas`. */
 export const etcdAdmin: NodeAdmin = {
   status: etcdStatus,
   setClock: async (launch) => `${launch.id} is an etcd member: its clock cannot be set`,
+  replicas: async () => 'unsupported',
 };

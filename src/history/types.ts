@@ -17,6 +17,8 @@ export type OpFunction = 'read' | 'write' | 'cas' | 'add' | 'read-set';
 
 /** The register functions, the ones a linearizability check of a register model takes. */
 export const REGISTER_FUNCTIONS: readonly OpFunction[] = ['read', 'write', 'cas'];
+/** The set workload's functions, judged by the set check, never by a linearizability model. */
+export const SET_FUNCTIONS: readonly OpFunction[] = ['add', 'read-set'];
 
 /**
  * One line of history.jsonl, e.g.

@@ -23,7 +23,7 @@ import {
 } from '../cluster/index.js';
 import {etcdAdmin, EtcdSender} from '../etcd/index.js';
 import {ClusterError, InterruptedError} from '../errors/index.js';
-import {JsonlWriter, REGISTER_FUNCTIONS, RunClock, sleep, type HistoryEvent} from '../history/index.js';
+import {JsonlWriter, REGISTER_FUNCTIONS, RunClock, SET_FUNCTIONS, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent, type PinnedOccurrence} from '../nemesis/index.js';
 import {formatPlan, type Plan} from '../plan/index.js';
 import {newRunPrefix, ProxyControl, RunProxies} from '../proxy/index.js';
@@ -224,8 +224,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
           const joined = await cluster.membership(id, 'join');
           if (typeof joined === 'string') harnessFailure(`the final heal could not bring ${id} back into the ring: ${joined}`);
         }
-        // etcd's members speak HTTP, not NDJSON: there is no `replicas` to ask them.
-        if (!etcd) convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, signal);
+        convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, signal);
         const lastPoll = convergence?.[convergence.length - 1];
         if (lastPoll) log(`final: replicas ${converged(lastPoll.snapshot) ? 'agree' : 'still differ'} after ${(lastPoll.afterMs / 1000).toFixed(1)} s`);
         await sleep(plan.final.quiesce, signal);
@@ -263,7 +262,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     if (options.checkSignal?.aborted) problems.push('the check was interrupted (SIGINT/SIGTERM); unsettled keys are unknown');
     checks.push({name: 'linearizable', model: plan.check.model, valid: check.valid, durationMs: check.durationMs, result: check, explanation: explainResult(check, recorder.events)});
   }
-  if (recorder.events.some((e) => e.f === 'add' || e.f === 'read-set')) {
+  if (recorder.events.some((e) => SET_FUNCTIONS.includes(e.f))) {
     const t = performance.now();
     const {result, ...set} = checkSetHistory(recorder.events, workloadEndNs);
     checks.push({name: 'set', ...set, set: result, durationMs: performance.now() - t});
@@ -335,7 +334,7 @@ const CONVERGENCE_POLL_MS = 250;
 /**
  * Reads every node's `replicas` (docs/protocol.md) until the nodes agree on the ring and all home replicas of every key agree, or
  * `withinMs` has passed since the heal at `healedNs` (run clock, ns).
- * @returns the polls, or null when every node answers `replicas` with `malformed` (the system does not support it).
+ * @returns the polls, or null when the system has no `replicas` request (every node answers it unsupported).
  */
 async function pollConvergence(cluster: Cluster, clock: RunClock, healedNs: number, withinMs: number, signal: AbortSignal): Promise<ConvergencePolls | null> {
   const polls: ConvergencePolls = [];
