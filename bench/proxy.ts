@@ -21,26 +21,26 @@
  * Reference rows (same traffic, not faultline): `ref: Node pipe`, a bare `socket.pipe` proxy alone in
  * a child; `ref: socat` (C, 64 KiB buffer; left out when socat is not on PATH). CPU columns (Linux
  * /proc) give each process's share of one core during the stream, and the proxy's CPU seconds per
- * GB — the least noisy figure on a shared machine.
+ * GB — the least noisy figure on a shared machine; `faults/GB` is the relaying process's minor page
+ * faults per GB streamed, `peak MB` its peak resident set (Linux `VmHWM`) after all rounds.
  *
- * Measured 2026-11-30, 2-core VM shared with other jobs (load 3–7, machine 97–100% busy), 1 GiB × 5
- * rounds, medians (the latency figures of this run are swamped by that load; a quieter run an hour
- * earlier gave +48 / +64 µs for the proxy):
+ * Measured 2026-11-30 19:00–19:04, 2-core VM (load 1–2), 1 GiB × 5 rounds, medians, three runs in a
+ * row; the middle one in full:
  *
- *                     split MB/s   of direct   proxy CPU s/GB   added p50 / p99 µs
- *   direct                  1196        100%                -                  -
- *   faultline proxy          264       22.1%             3.32     +282 / +3837
- *   ref: Node pipe           503       42.0%             1.43     +192 / +3294
- *   ref: socat               626       52.3%             0.88     +209 / +3123
+ *                     split MB/s   of direct   proxy CPU s/GB   faults/GB   added p50 / p99 µs
+ *   direct                  1724        100%                -           -                  -
+ *   faultline proxy         1011       58.6%             0.61        2067       +47 / +44
+ *   ref: Node pipe           502       29.1%             1.96       24312       +48 / +29
+ *   ref: socat               798       46.3%             1.07          59       +54 / +29
  *
- * What limits the ratio: (1) a proxied byte is copied four times by the kernel instead of twice, by
- * three processes on two cores, so even socat reaches ~50%; (2) the embedded server's process spends
- * 2.3–3.3x the CPU per byte of the bare pipe process (3.3–4.9 vs 1.4–1.5 s/GB over three runs). That
- * is not tsx: the server under tsx (as this bench used to start it) cost about the same (3.8 s/GB an
- * hour earlier). Not explained yet: a process carrying the proxy's links runs ~30 mark-compact GCs
- * per GiB on external-memory pressure (64 KiB read buffers) where the bare pipe runs none, and at
- * times uses more than one core (V8 helper threads); neither a 64 KiB link high-water mark (GCs
- * unchanged) nor `--max-semi-space-size=1` on the server (4.81 vs 4.92 s/GB, consecutive runs) helped.
+ * The other two: faultline proxy 48.6% and 49.5% of direct (980, 1044 MB/s; 0.63, 0.55 s/GB), socat
+ * 35.6% and 43.9%. Earlier the same day, before src/proxy/reader.ts, the proxy reached 17–22% at
+ * 2.7–3.3 s/GB with ~130,000 page faults per GiB (that module's doc says why).
+ *
+ * What limits the ratio now: each of the bench's two Node endpoints spends ~0.5 CPU-s/GB, the proxy
+ * ~0.6, so proxied bytes cost ~1.6 CPU-s/GB on 2 cores against ~1.0 direct: ~62% of direct at best,
+ * and the machine is ~85% busy during a proxied stream (the proxy itself 60–65% of a core: it is not
+ * the bottleneck). Neither a 4 MiB read buffer nor a 4 MiB link high-water mark did better.
  *
  * Run: `npm run bench:proxy -- [--layout split] [--rounds 5] [--gib 1] [--pairs 10000]` (builds, then
  * `node --import tsx bench/proxy.ts`).
@@ -234,6 +234,29 @@ function processCpuMs(pid: number): number | null {
   }
 }
 
+/** Minor page faults of process `pid`, its reaped children and its live descendants so far (Linux `/proc`); null when unreadable. */
+function processMinorFaults(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    let faults = f[7] + f[8]; // minflt cminflt
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean)) faults += processMinorFaults(Number(child)) ?? 0;
+    return faults;
+  } catch {
+    return null;
+  }
+}
+
+/** Peak resident set size of process `pid` so far, in MB (10^6 bytes; Linux `VmHWM`); null when unreadable. */
+function processPeakRssMb(pid: number): number | null {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return kb ? (Number(kb[1]) * 1024) / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Processes whose CPU time a throughput measurement reports; `target` is null when it runs in this process. */
 interface Meters {
   target: number | null;
@@ -243,7 +266,8 @@ interface Meters {
 /**
  * One throughput measurement: MB/s, and the CPU time spent meanwhile as a share of the wall time
  * (1 = one core busy throughout; null if unknown): the whole machine (all cores, 0–1), this process
- * (the client, and the target in the shared layout), the target child and the proxy.
+ * (the client, and the target in the shared layout), the target child and the proxy; and the
+ * proxy's minor page faults per GB streamed.
  */
 interface Throughput {
   mbPerSec: number;
@@ -251,6 +275,7 @@ interface Throughput {
   client: number;
   target: number | null;
   proxy: number | null;
+  proxyFaultsPerGb: number | null;
 }
 
 /** Streams `bytes` to the sink on `port`; MB/s (10^6 bytes) from first write to the sink's answer. */
@@ -266,6 +291,8 @@ async function throughput(port: number, bytes: number, meters: Meters): Promise<
     const read = (pid: number | null): number | null => (pid === null ? null : processCpuMs(pid));
     return [machineCpuMs(), (own.user + own.system) / 1000, read(meters.target), read(meters.proxy)];
   };
+  const faults = (): number | null => (meters.proxy === null ? null : processMinorFaults(meters.proxy));
+  const faultsBefore = faults();
   const before = cpu();
   const start = performance.now();
   s.write(header);
@@ -278,6 +305,7 @@ async function throughput(port: number, bytes: number, meters: Meters): Promise<
   await done;
   const ms = performance.now() - start;
   const after = cpu();
+  const faultsAfter = faults();
   s.destroy();
   const share = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : (b - a) / ms);
   const [m0, m1] = [before[0], after[0]];
@@ -287,6 +315,7 @@ async function throughput(port: number, bytes: number, meters: Meters): Promise<
     client: (after[1] - before[1]) / ms,
     target: share(before[2], after[2]),
     proxy: share(before[3], after[3]),
+    proxyFaultsPerGb: faultsBefore === null || faultsAfter === null ? null : (faultsAfter - faultsBefore) / (bytes / 1e9),
   };
 }
 
@@ -341,11 +370,15 @@ interface Path {
   proxyPid: number | null;
 }
 
-/** Measured figures of one path in one layout: every throughput round, and sorted round-trip times in µs. */
+/**
+ * Measured figures of one path in one layout: every throughput round, sorted round-trip times in µs,
+ * and the relaying process's peak RSS in MB after all of them (null for direct).
+ */
 interface PathResult {
   path: Path;
   runs: Throughput[];
   rtt: number[];
+  peakRssMb: number | null;
 }
 
 /** Starts the processes of a layout, measures every path (throughput rounds alternate paths), stops them. */
@@ -388,7 +421,11 @@ async function measureLayout(layout: Layout, rounds: number, bytes: number, pair
       console.log(`  round ${r + 1}: ${paths.map((p, i) => `${p.label} ${runs[i][r].mbPerSec.toFixed(0)}`).join(', ')} MB/s`);
     }
     const results: PathResult[] = [];
-    for (let i = 0; i < paths.length; i++) results.push({path: paths[i], runs: runs[i], rtt: await roundTrips(paths[i].port, pairs)});
+    for (let i = 0; i < paths.length; i++) {
+      const rtt = await roundTrips(paths[i].port, pairs);
+      const pid = paths[i].proxyPid;
+      results.push({path: paths[i], runs: runs[i], rtt, peakRssMb: pid === null ? null : processPeakRssMb(pid)});
+    }
     return results;
   } finally {
     closeTarget();
@@ -411,12 +448,26 @@ function printTables(layout: Layout, results: PathResult[]): void {
   const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFixed(0)}%`);
   const row = (cells: string[]): string => cells[0].padEnd(17) + cells.slice(1).map((c) => c.padStart(11)).join('');
   console.log(`layout ${layout}: throughput (medians; CPU = share of one core busy during the stream, machine = of all cores)`);
-  console.log(row(['', 'MB/s', 'of direct', 'machine', layout === 'split' ? 'client' : 'client+tgt', 'target', 'proxy', 'proxy s/GB']));
+  console.log(row(['', 'MB/s', 'of direct', 'machine', layout === 'split' ? 'client' : 'client+tgt', 'target', 'proxy', 'proxy s/GB', 'faults/GB', 'peak MB']));
   for (const r of results) {
     const mb = medianOf(r, 'mbPerSec')!;
     const proxyCpu = medianOf(r, 'proxy');
     const cpuPerGb = r.runs.every((t) => t.proxy !== null) ? median(r.runs.map((t) => t.proxy! / (t.mbPerSec / 1000))) : null;
-    console.log(row([r.path.label, mb.toFixed(0), `${((100 * mb) / directMb).toFixed(1)}%`, pct(medianOf(r, 'machine')), pct(medianOf(r, 'client')), pct(medianOf(r, 'target')), pct(proxyCpu), cpuPerGb === null ? '-' : cpuPerGb.toFixed(2)]));
+    const faultsPerGb = medianOf(r, 'proxyFaultsPerGb');
+    console.log(
+      row([
+        r.path.label,
+        mb.toFixed(0),
+        `${((100 * mb) / directMb).toFixed(1)}%`,
+        pct(medianOf(r, 'machine')),
+        pct(medianOf(r, 'client')),
+        pct(medianOf(r, 'target')),
+        pct(proxyCpu),
+        cpuPerGb === null ? '-' : cpuPerGb.toFixed(2),
+        faultsPerGb === null ? '-' : faultsPerGb.toFixed(0),
+        r.peakRssMb === null ? '-' : r.peakRssMb.toFixed(0),
+      ]),
+    );
   }
   console.log(`layout ${layout}: round-trip time, µs`);
   console.log(row(['', 'p50', 'added', 'p99', 'added']));

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { ProxyRandom } from './random.js';
+import type { SocketReader } from './reader.js';
 import { startStage, type Chunk, type Stage, type StageState, type StreamDirection, type ToxicRecord } from './toxics.js';
 
 /**
@@ -9,14 +10,16 @@ import { startStage, type Chunk, type Stage, type StageState, type StreamDirecti
  * Toxiproxy 2.12 semantics: reference `toxiproxy-api.md` §5.1. Data streams through with
  * backpressure (the source is paused while the destination needs a drain or the stages hold more
  * than {@link LINK_HIGH_WATER_BYTES}); when a link's source ends, its destination is closed and the
- * other link is ended too (half-close is not propagated).
+ * other link is ended too (half-close is not propagated). A link without toxics writes what its
+ * source read straight from the read buffer ({@link SocketReader}); with toxics, stages get a copy.
  */
 
 /**
  * Bytes a link's stages may hold, and bytes its destination socket may have queued unsent, before
  * its source socket is paused. Go buffers up to 1024 chunks per stage (`latency` buffer size); 1 MiB
- * keeps memory bounded (at most 2 MiB per link) with the same effect on a paced stream, and is
- * large enough that a fast stream is not paused at every read (bench/proxy.ts).
+ * keeps memory bounded (at most 2 MiB of data per link, plus the read buffers its unsent chunks
+ * hold: see {@link SocketReader}) with the same effect on a paced stream, and is large enough that a
+ * fast stream is not paused at every read (bench/proxy.ts).
  */
 export const LINK_HIGH_WATER_BYTES = 1024 * 1024;
 
@@ -46,6 +49,7 @@ export class Link {
     private readonly conn: Connection,
     readonly direction: StreamDirection,
     readonly src: Socket,
+    private readonly reader: SocketReader,
     readonly dst: Socket,
     toxics: readonly ToxicRecord[],
     private readonly rng: ProxyRandom,
@@ -55,10 +59,18 @@ export class Link {
 
   /** Starts reading the source. */
   start(): void {
-    this.src.on('data', (buf: Buffer) => {
-      if (this.closing) return;
-      this.receivedBytes += buf.length;
-      this.deliver(0, { data: buf, t: performance.now() });
+    this.reader.setSink((chunk, release) => {
+      if (this.closing) {
+        release();
+        return;
+      }
+      this.receivedBytes += chunk.length;
+      if (this.slots.length === 0) {
+        this.write(chunk, release);
+      } else {
+        this.deliver(0, { data: Buffer.from(chunk), t: performance.now() });
+        release();
+      }
       this.poke();
     });
     this.src.on('end', () => this.endInput());
@@ -74,7 +86,6 @@ export class Link {
   endInput(): void {
     if (this.closing) return;
     this.closing = true;
-    this.src.removeAllListeners('data');
     this.endAt(0);
   }
 
@@ -148,7 +159,7 @@ export class Link {
 
   private deliver(index: number, c: Chunk): void {
     if (index >= this.slots.length) {
-      this.write(c);
+      this.write(c.data);
       return;
     }
     const slot = this.slots[index];
@@ -167,15 +178,19 @@ export class Link {
     slot.stage.end();
   }
 
-  private write(c: Chunk): void {
-    if (this.writerEnded || this.dst.destroyed || !this.dst.writable || c.data.length === 0) return;
+  /** Writes `data` to the destination; `written` runs once the socket no longer needs the bytes. */
+  private write(data: Buffer, written?: () => void): void {
+    if (this.writerEnded || this.dst.destroyed || !this.dst.writable || data.length === 0) {
+      written?.();
+      return;
+    }
     // Pause the source only once the destination holds LINK_HIGH_WATER_BYTES unsent, not at the
     // socket's own 16 KiB mark, which a 64 KiB read exceeds whenever the kernel does not take it
     // at once: that paused a fast stream after nearly every read (readStop/readStart, then idle
     // until 'drain'). 'drain' still comes: a write that leaves more than 16 KiB queued returns
     // false, which arms it.
-    this.sentBytes += c.data.length;
-    this.dst.write(c.data);
+    this.sentBytes += data.length;
+    this.dst.write(data, written);
     if (this.dst.writableLength >= LINK_HIGH_WATER_BYTES) this.needDrain = true;
   }
 
@@ -183,7 +198,6 @@ export class Link {
     if (this.writerEnded) return;
     this.writerEnded = true;
     this.closing = true;
-    this.src.removeAllListeners('data');
     this.conn.linkEnded(this);
   }
 
@@ -216,6 +230,12 @@ function closeSocket(s: Socket): void {
   });
 }
 
+/** A socket and the reader its reads go through. */
+export interface ReadingSocket {
+  socket: Socket;
+  reader: SocketReader;
+}
+
 /** A proxied client connection and its upstream socket. */
 export class Connection {
   readonly upstream: Link;
@@ -227,19 +247,24 @@ export class Connection {
    * @param reset close with RST (`SO_LINGER 0`): set when a `reset_peer` toxic existed at accept (§5.2).
    * @param onClosed called once when both sockets are closed.
    */
+  readonly client: Socket;
+  readonly server: Socket;
+
   constructor(
-    readonly client: Socket,
-    readonly server: Socket,
+    client: ReadingSocket,
+    server: ReadingSocket,
     toxics: { upstream: readonly ToxicRecord[]; downstream: readonly ToxicRecord[] },
     rng: ProxyRandom,
     private readonly reset: boolean,
     private readonly onClosed: (conn: Connection) => void,
   ) {
-    this.upstream = new Link(this, 'upstream', client, server, toxics.upstream, rng);
-    this.downstream = new Link(this, 'downstream', server, client, toxics.downstream, rng);
+    this.client = client.socket;
+    this.server = server.socket;
+    this.upstream = new Link(this, 'upstream', this.client, client.reader, this.server, toxics.upstream, rng);
+    this.downstream = new Link(this, 'downstream', this.server, server.reader, this.client, toxics.downstream, rng);
     const onError = (): void => undefined; // errors surface as 'close'; the links handle that
-    client.on('error', onError);
-    server.on('error', onError);
+    this.client.on('error', onError);
+    this.server.on('error', onError);
   }
 
   /** Starts both links. */

@@ -2,6 +2,7 @@ import net from 'node:net';
 import dns from 'node:dns/promises';
 import { ApiError, API_ERRORS } from './errors.js';
 import { Connection } from './link.js';
+import { adoptWithReader, connectWithReader, SocketReader } from './reader.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { ProxyRandom } from './random.js';
 import type { StreamDirection, ToxicRecord } from './toxics.js';
@@ -204,19 +205,27 @@ export class Proxy {
     for (const t of this.toxicList()) this.removeToxic(t.name);
   }
 
-  private accept(client: net.Socket): void {
-    client.on('error', () => undefined);
+  private accept(accepted: net.Socket): void {
     let target: { host: string; port: number };
     try {
       target = splitHostPort(this.upstream);
     } catch {
-      client.destroy();
+      accepted.destroy();
       return;
     }
+    const clientReader = new SocketReader();
+    let client: net.Socket;
+    try {
+      client = adoptWithReader(accepted, clientReader, { allowHalfOpen: true, noDelay: true });
+    } catch {
+      return; // the client left before we got to it
+    }
+    client.on('error', () => undefined);
     const reset = this.toxicList().some((t) => t.type === 'reset_peer');
     const { listen: listener, upstream } = this;
     this.pendingSockets.add(client);
-    const server = net.connect({ host: target.host === '' ? 'localhost' : target.host, port: target.port, allowHalfOpen: true, noDelay: true });
+    const serverReader = new SocketReader();
+    const server = connectWithReader({ host: target.host === '' ? 'localhost' : target.host, port: target.port, allowHalfOpen: true, noDelay: true }, serverReader);
     server.pause();
     const onDialError = (): void => {
       this.pendingSockets.delete(client);
@@ -230,8 +239,8 @@ export class Proxy {
         return;
       }
       const conn = new Connection(
-        client,
-        server,
+        { socket: client, reader: clientReader },
+        { socket: server, reader: serverReader },
         { upstream: [...this.toxics.upstream], downstream: [...this.toxics.downstream] },
         this.rng,
         reset,

@@ -1,6 +1,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import net from 'node:net';
 import { ProxyControl, ProxyError, type ToxiproxyServer } from '../../src/proxy/index.js';
 import { connect, portOf, sleep, startEcho, startServer, tryConnect } from './helpers.js';
 
@@ -55,6 +56,41 @@ test('bytes pass through a proxy unchanged, large payloads included', async () =
     assert.ok(got.equals(payload));
     c.destroy();
     await c.closed;
+  });
+});
+
+test('a long stream through an echo server comes back byte for byte while the reader stalls (read buffers are reused)', async () => {
+  await withProxy('long', async (port) => {
+    // Every 4-byte word holds its own index, so a read buffer reused while its bytes were still
+    // queued for writing would show up as words out of place.
+    const payload = Buffer.alloc(64 * 1024 * 1024);
+    for (let i = 0; i < payload.length / 4; i++) payload.writeUInt32LE(i, 4 * i);
+    const socket = net.connect({ host: '127.0.0.1', port });
+    await once(socket, 'connect');
+    let got = 0;
+    let mismatchAt = -1;
+    let nextStall = 8 * 1024 * 1024;
+    const done = new Promise<void>((resolve, reject) => {
+      socket.on('error', reject);
+      socket.on('data', (b: Buffer) => {
+        if (mismatchAt < 0 && !b.equals(payload.subarray(got, got + b.length))) mismatchAt = got;
+        got += b.length;
+        if (got >= payload.length) resolve();
+        else if (got >= nextStall) {
+          // Stop reading for a while: the proxy's links fill up and pause, then resume.
+          nextStall += 8 * 1024 * 1024;
+          socket.pause();
+          setTimeout(() => socket.resume(), 50);
+        }
+      });
+    });
+    for (let off = 0; off < payload.length; off += 256 * 1024) {
+      if (!socket.write(payload.subarray(off, off + 256 * 1024))) await once(socket, 'drain');
+    }
+    await done;
+    socket.destroy();
+    assert.equal(got, payload.length);
+    assert.equal(mismatchAt, -1, `bytes differ from offset ${mismatchAt}`);
   });
 });
 
