@@ -2,7 +2,10 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { ProxyControl, ProxyError, type ToxiproxyServer } from '../../src/proxy/index.js';
+import { POOLED_BUFFERS, READ_BUFFER_BYTES } from '../../src/proxy/reader.js';
 import { connect, portOf, sleep, startEcho, startServer, tryConnect } from './helpers.js';
 
 // Toxiproxy 2.12 semantics: reference toxiproxy-api.md §5 (data path and toxics).
@@ -91,6 +94,49 @@ test('a long stream through an echo server comes back byte for byte while the re
     socket.destroy();
     assert.equal(got, payload.length);
     assert.equal(mismatchAt, -1, `bytes differ from offset ${mismatchAt}`);
+  });
+});
+
+/** Bytes of ArrayBuffers in use after full collections (their memory is swept after a collection, not in it). */
+async function liveArrayBufferBytes(): Promise<number> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await sleep(20);
+  }
+  return process.memoryUsage().arrayBuffers;
+}
+
+test('connections left idle after a bulk stream hold no read buffers of their own', async () => {
+  await withProxy('idle', async (port) => {
+    const connections = 16;
+    const payload = Buffer.alloc(8 * 1024 * 1024 + 1000, 5);
+    const before = await liveArrayBufferBytes();
+    // Bulk streams fill the proxy's reads, so its sockets read into buffers of their own; then
+    // each connection goes idle with its last bytes read (by a read that did not fill a buffer: the
+    // payload is not a multiple of the buffer size).
+    const clients = await Promise.all(
+      Array.from({ length: connections }, async () => {
+        const socket = net.connect({ host: '127.0.0.1', port });
+        let got = 0;
+        const echoed = new Promise<void>((resolve, reject) => {
+          socket.on('error', reject);
+          socket.on('data', (b: Buffer) => {
+            got += b.length;
+            if (got >= payload.length) resolve();
+          });
+        });
+        socket.write(payload);
+        await echoed;
+        return socket;
+      }),
+    );
+    const held = (await liveArrayBufferBytes()) - before;
+    for (const c of clients) c.destroy();
+    // The pool, the shared buffer, and less than 1 MiB of anything else. Before: each socket kept
+    // its next read buffer and two spares, ~4 MiB per idle connection (64 MiB here).
+    assert.ok(held < (POOLED_BUFFERS + 2) * READ_BUFFER_BYTES, `${connections} idle connections hold ${(held / 2 ** 20).toFixed(3)} MiB of buffers`);
   });
 });
 
