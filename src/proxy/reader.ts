@@ -146,9 +146,11 @@ export function connectWithReader(options: net.TcpNetConnectOpts, reader: Socket
  * Moves an accepted socket's connection into a new socket whose reads go through `reader`:
  * `net.Server` has no `onread` option, so its sockets always read into fresh 64 KiB buffers.
  * `accepted` must come from a server with `pauseOnConnect: true` (nothing read yet); it is left
- * destroyed without its connection, which the returned socket now owns (also for the server's
- * connection count). Relies on `socket._handle` and the `handle` constructor option, which
- * `net.Server` itself uses to create its sockets (Node 20–24).
+ * destroyed without its connection, which the returned socket now owns. The server no longer counts
+ * the connection (`getConnections`, `maxConnections`, `close` waiting for it): destroying `accepted`
+ * took it off, so whoever closes the server closes these sockets itself. Relies on `socket._handle`
+ * and the `handle` constructor option, which `net.Server` itself uses to create its sockets
+ * (Node 20–24).
  * @throws Error when `accepted` has no handle (already closed).
  */
 export function adoptWithReader(accepted: net.Socket, reader: SocketReader, options: { allowHalfOpen: boolean; noDelay: boolean }): net.Socket {
