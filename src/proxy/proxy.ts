@@ -103,7 +103,8 @@ export class Proxy {
   readonly toxics: Record<StreamDirection, ToxicRecord[]> = { upstream: [], downstream: [] };
   private server: net.Server | null = null;
   private readonly connections = new Set<Connection>();
-  private readonly pendingSockets = new Set<net.Socket>();
+  /** Accepted clients whose upstream dial is under way, each with the socket dialling. */
+  private readonly pendingDials = new Map<net.Socket, net.Socket>();
 
   /** @param metrics where ended links add their byte counts (`--proxy-metrics`); none = not counted. */
   constructor(
@@ -167,8 +168,11 @@ export class Proxy {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
-    for (const s of this.pendingSockets) s.destroy();
-    this.pendingSockets.clear();
+    for (const [client, dialling] of this.pendingDials) {
+      client.destroy();
+      dialling.destroy();
+    }
+    this.pendingDials.clear();
     for (const c of [...this.connections]) c.close();
     this.connections.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -223,18 +227,18 @@ export class Proxy {
     client.on('error', () => undefined);
     const reset = this.toxicList().some((t) => t.type === 'reset_peer');
     const { listen: listener, upstream } = this;
-    this.pendingSockets.add(client);
     const serverReader = new SocketReader();
     const server = connectWithReader({ host: target.host === '' ? 'localhost' : target.host, port: target.port, allowHalfOpen: true, noDelay: true }, serverReader);
     server.pause();
+    this.pendingDials.set(client, server);
     const onDialError = (): void => {
-      this.pendingSockets.delete(client);
+      this.pendingDials.delete(client);
       client.destroy();
     };
     server.once('error', onDialError);
     server.once('connect', () => {
       server.off('error', onDialError);
-      if (!this.pendingSockets.delete(client) || client.destroyed) {
+      if (!this.pendingDials.delete(client) || client.destroyed) {
         server.destroy();
         return;
       }
@@ -255,7 +259,7 @@ export class Proxy {
       conn.start();
     });
     client.once('close', () => {
-      if (this.pendingSockets.delete(client)) server.destroy();
+      if (this.pendingDials.delete(client)) server.destroy();
     });
   }
 

@@ -1,8 +1,13 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { ProxyControl, ProxyError, type ToxiproxyServer } from '../../src/proxy/index.js';
+import { POOLED_BUFFERS, READ_BUFFER_BYTES } from '../../src/proxy/reader.js';
 import { connect, portOf, sleep, startEcho, startServer, tryConnect } from './helpers.js';
 
 // Toxiproxy 2.12 semantics: reference toxiproxy-api.md §5 (data path and toxics).
@@ -91,6 +96,49 @@ test('a long stream through an echo server comes back byte for byte while the re
     socket.destroy();
     assert.equal(got, payload.length);
     assert.equal(mismatchAt, -1, `bytes differ from offset ${mismatchAt}`);
+  });
+});
+
+/** Bytes of ArrayBuffers in use after full collections (their memory is swept after a collection, not in it). */
+async function liveArrayBufferBytes(): Promise<number> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await sleep(20);
+  }
+  return process.memoryUsage().arrayBuffers;
+}
+
+test('connections left idle after a bulk stream hold no read buffers of their own', async () => {
+  await withProxy('idle', async (port) => {
+    const connections = 16;
+    const payload = Buffer.alloc(8 * 1024 * 1024 + 1000, 5);
+    const before = await liveArrayBufferBytes();
+    // Bulk streams fill the proxy's reads, so its sockets read into buffers of their own; then
+    // each connection goes idle with its last bytes read (by a read that did not fill a buffer: the
+    // payload is not a multiple of the buffer size).
+    const clients = await Promise.all(
+      Array.from({ length: connections }, async () => {
+        const socket = net.connect({ host: '127.0.0.1', port });
+        let got = 0;
+        const echoed = new Promise<void>((resolve, reject) => {
+          socket.on('error', reject);
+          socket.on('data', (b: Buffer) => {
+            got += b.length;
+            if (got >= payload.length) resolve();
+          });
+        });
+        socket.write(payload);
+        await echoed;
+        return socket;
+      }),
+    );
+    const held = (await liveArrayBufferBytes()) - before;
+    for (const c of clients) c.destroy();
+    // The pool, the shared buffer, and less than 1 MiB of anything else. Before: each socket kept
+    // its next read buffer and two spares, ~4 MiB per idle connection (64 MiB here).
+    assert.ok(held < (POOLED_BUFFERS + 2) * READ_BUFFER_BYTES, `${connections} idle connections hold ${(held / 2 ** 20).toFixed(3)} MiB of buffers`);
   });
 });
 
@@ -211,6 +259,71 @@ test('disabling refuses new connections and closes open ones; enabling accepts a
     d.destroy();
     await d.closed;
   });
+});
+
+/**
+ * A port whose listener completes no more handshakes, so that a dial to it stays in SYN-SENT: a child
+ * process listens with a backlog of 1 and blocks its event loop, and two connections fill its accept
+ * queue (Linux then drops further SYNs).
+ */
+async function startUnanswered(): Promise<{ port: number; close(): void }> {
+  const child = spawn(
+    process.execPath,
+    ['-e', "const s = require('node:net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => { console.log(s.address().port); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); });"],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
+  const port = Number(String(line));
+  const fillers = [0, 1].map(() => net.connect({ host: '127.0.0.1', port }).on('error', () => undefined));
+  await Promise.all(fillers.map((f) => once(f, 'connect')));
+  return {
+    port,
+    close: () => {
+      for (const f of fillers) f.destroy();
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+/** TCP sockets on this machine (IPv4) in SYN-SENT to 127.0.0.1:`port`, from /proc/net/tcp (Linux). */
+function synSentTo(port: number): number {
+  const remote = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .filter((line) => {
+      const f = line.trim().split(/\s+/);
+      return f[2] === remote && f[3] === '02';
+    }).length;
+}
+
+/** Polls `f` every 20 ms until it returns `want` or `ms` passed; returns its last value. */
+async function waitForValue(f: () => number, want: number, ms: number): Promise<number> {
+  const end = performance.now() + ms;
+  let v = f();
+  while (v !== want && performance.now() < end) {
+    await sleep(20);
+    v = f();
+  }
+  return v;
+}
+
+test('disabling or deleting a proxy abandons its upstream dials still under way', async () => {
+  const upstream = await startUnanswered();
+  try {
+    for (const how of ['disable', 'delete'] as const) {
+      const p = await control.createProxy(`dial-${how}`, '127.0.0.1:0', `127.0.0.1:${upstream.port}`);
+      const c = await connect(portOf(p.listen));
+      assert.equal(await waitForValue(() => synSentTo(upstream.port), 1, 2000), 1, 'the proxy dials upstream');
+      if (how === 'disable') await control.setEnabled(p.name, false);
+      else await control.deleteProxy(p.name);
+      await c.closed;
+      // Before: the dial went on until the kernel gave up (~2 min), holding a socket.
+      assert.equal(await waitForValue(() => synSentTo(upstream.port), 0, 1000), 0, `after ${how}, the dial is still under way`);
+      if (how === 'disable') await control.deleteProxy(p.name);
+    }
+  } finally {
+    upstream.close();
+  }
 });
 
 test('reset removes toxics and re-enables disabled proxies', async () => {
