@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ProxyCollection, PopulateError, proxyJson, toxicJson } from './collection.js';
 import { ApiError } from './errors.js';
+import { goJson } from './json.js';
 import { METRICS_CONTENT_TYPE, ProxyMetrics } from './metrics.js';
 import { joinHostPort } from './proxy.js';
 import { seededRandom, type ProxyRandom } from './random.js';
@@ -78,9 +79,12 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 const json = (status: number, body: string): Reply => ({ status, body, contentType: JSON_TYPE });
 const empty = (status: number): Reply => ({ status });
+/** `json.Marshal` of Go's `ApiError`: HTML-safe escaping, as every Go JSON body. */
+const apiErrorJson = (e: ApiError): string => `{"error":${goJson(e.message)},"status":${e.status}}`;
+/** `http.Error`: the JSON plus a newline, as text/plain (reference §2). */
 const errorReply = (e: ApiError): Reply => ({
   status: e.status,
-  body: `{"error":${JSON.stringify(e.message)},"status":${e.status}}\n`,
+  body: `${apiErrorJson(e)}\n`,
   contentType: TEXT_TYPE,
   nosniff: true,
 });
@@ -132,7 +136,8 @@ function buildRoutes(proxies: ProxyCollection, metrics: ProxyMetrics | undefined
           } catch (e) {
             if (!(e instanceof PopulateError)) throw e;
             const list = e.applied === null || e.applied.length === 0 ? 'null' : `[${e.applied.map(proxyJson).join(',')}]`;
-            return json(e.status, `{"error":${JSON.stringify(e.message)},"status":${e.status},"proxies":${list}}\n`);
+            // Written with json.Marshal, not http.Error: application/json and no trailing newline (§4.9).
+            return json(e.status, `${apiErrorJson(e).slice(0, -1)},"proxies":${list}}`);
           }
         },
       },

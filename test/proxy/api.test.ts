@@ -81,6 +81,12 @@ test('duplicate, unknown and nameless proxies get the real status codes and erro
     await res.text(),
     `{"error":"bad request body: invalid character 'b' looking for beginning of object key string","status":400}\n`,
   );
+  // Go's json.Marshal escapes <, > and & in the error text (HTML-safe), so a stray HTML body shows \u003c.
+  res = await raw('POST', '/proxies', '<html>');
+  assert.equal(
+    await res.text(),
+    `{"error":"bad request body: invalid character '\\u003c' looking for beginning of value","status":400}\n`,
+  );
   res = await raw('POST', '/proxies', '{"name":"e","upstream":"x:1","enabled":"yes"}');
   assert.equal(
     await res.text(),
@@ -208,7 +214,8 @@ test('populate creates, keeps and replaces proxies', async () => {
   res = await raw('POST', '/populate', JSON.stringify([{ name: 'ok', upstream: 'x:1' }, { upstream: 'x:1' }]));
   assert.equal(res.status, 400);
   assert.equal(res.headers.get('content-type'), 'application/json');
-  assert.equal(await res.text(), '{"error":"missing required field: name at proxy 2","status":400,"proxies":null}\n');
+  // json.Marshal output written as is: no trailing newline, unlike the http.Error bodies.
+  assert.equal(await res.text(), '{"error":"missing required field: name at proxy 2","status":400,"proxies":null}');
   res = await raw('POST', '/populate', JSON.stringify([
     { name: 'p2', listen: '127.0.0.1:0', upstream: 'x:1' },
     { name: 'p3', listen, upstream: 'x:1' },
