@@ -87,9 +87,9 @@ export class ProxyCollection {
     private readonly metrics?: ProxyMetrics,
   ) {}
 
-  /** Proxies sorted by name (Go map marshal order). */
+  /** Proxies sorted by name as Go marshals a map: by the names' UTF-8 bytes (not UTF-16 code units). */
   list(): Proxy[] {
-    return [...this.proxies.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.proxies.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   }
 
   /** @throws ApiError 404 `proxy not found`. */

@@ -107,7 +107,7 @@ interface Route {
 
 function buildRoutes(proxies: ProxyCollection, metrics: ProxyMetrics | undefined): Route[] {
   const listProxies = (): Reply =>
-    json(200, `{${proxies.list().map((p) => `${JSON.stringify(p.name)}:${proxyJson(p)}`).join(',')}}`);
+    json(200, `{${proxies.list().map((p) => `${goJson(p.name)}:${proxyJson(p)}`).join(',')}}`);
   const updateProxy: Handler = async ([name], body) => json(200, proxyJson(await proxies.update(name, body)));
   const updateToxic: Handler = ([p, t], body) => json(200, toxicJson(proxies.updateToxic(p, t, body)));
   const metricsRoute: Route[] = metrics

@@ -100,6 +100,16 @@ test('duplicate, unknown and nameless proxies get the real status codes and erro
   await (await client.get('dup')).remove();
 });
 
+test('GET /proxies is a Go map: keys escaped like values and sorted by their UTF-8 bytes', async () => {
+  // U+E000 sorts before U+1F600 in UTF-8 (EE.. < F0..) but after it in UTF-16 (E000 > D83D).
+  const names = ['\u{1F600}', 'a<b', '\uE000'];
+  for (const name of names) await client.createProxy({ name, listen: '127.0.0.1:0', upstream: 'x:1' });
+  const text = await (await raw('GET', '/proxies')).text();
+  const keys = [...text.matchAll(/(?:^\{|\},)("[^"]*"):\{"name"/g)].map((m) => m[1]);
+  assert.deepEqual(keys, ['"a\\u003cb"', '"\uE000"', '"\u{1F600}"']);
+  for (const name of names) assert.equal((await raw('DELETE', `/proxies/${encodeURIComponent(name)}`)).status, 204);
+});
+
 test('a listen address in use is a 500 with the OS error and nothing is added', async () => {
   const a = await client.createProxy({ name: 'a', listen: '127.0.0.1:0', upstream: 'x:1' });
   const res = await raw('POST', '/proxies', JSON.stringify({ name: 'b', listen: a.listen, upstream: 'x:1' }));
