@@ -228,7 +228,8 @@ export class ProxyCollection {
 
   /**
    * POST /populate (§4.9): validate all entries, then per entry keep (same resolved listen and
-   * upstream), replace (toxics dropped) or create. Not atomic: the first start error stops it.
+   * upstream), replace (toxics dropped) or create. Not atomic: the first start error stops it
+   * (a failed replacement leaves the old proxy in place, stopped).
    * @throws PopulateError with `applied` = the proxies done so far (`null` for validation errors).
    */
   async populate(body: string): Promise<Proxy[]> {
@@ -260,8 +261,8 @@ export class ProxyCollection {
             applied.push(existing);
             continue;
           }
+          // Go AddOrReplace: a replacement that fails to start leaves the old proxy mapped, stopped.
           await existing.stop();
-          this.proxies.delete(cfg.name);
         }
         const proxy = new Proxy(cfg.name, cfg, this.rng, this.metrics);
         if (cfg.enabled) await proxy.start();

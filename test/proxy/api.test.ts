@@ -239,6 +239,20 @@ test('populate creates, keeps and replaces proxies', async () => {
   for (const name of ['p1', 'p2']) assert.equal((await raw('DELETE', `/proxies/${name}`)).status, 204);
 });
 
+test('a populate replacement that cannot bind leaves the old proxy in place, stopped, with its toxics', async () => {
+  const blocker = await client.createProxy({ name: 'blocker', listen: '127.0.0.1:0', upstream: 'x:1' });
+  const { old } = await client.populate([{ name: 'old', listen: '127.0.0.1:0', upstream: 'x:1' }]);
+  await raw('POST', '/proxies/old/toxics', JSON.stringify({ type: 'noop' }));
+  const res = await raw('POST', '/populate', JSON.stringify([{ name: 'old', listen: blocker.listen, upstream: 'x:1' }]));
+  assert.equal(res.status, 500);
+  assert.equal(await res.text(), `{"error":"listen tcp ${blocker.listen}: bind: address already in use","status":500,"proxies":null}`);
+  const now = (await (await raw('GET', '/proxies/old')).json()) as { listen: string; enabled: boolean; toxics: Array<{ name: string }> };
+  assert.equal(now.enabled, false);
+  assert.equal(now.listen, old.listen);
+  assert.deepEqual(now.toxics.map((t) => t.name), ['noop_downstream']);
+  for (const name of ['old', 'blocker']) assert.equal((await raw('DELETE', `/proxies/${name}`)).status, 204);
+});
+
 test('updating listen to port 0 restarts on a new port; a failed rebind leaves the proxy disabled', async () => {
   const a = await client.createProxy({ name: 'mv', listen: '127.0.0.1:0', upstream: 'x:1' });
   const b = await client.createProxy({ name: 'other', listen: '127.0.0.1:0', upstream: 'x:1' });
