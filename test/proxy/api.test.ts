@@ -239,6 +239,36 @@ test('populate creates, keeps and replaces proxies', async () => {
   for (const name of ['p1', 'p2']) assert.equal((await raw('DELETE', `/proxies/${name}`)).status, 204);
 });
 
+test('decode errors name the Go types the real server decodes into', async () => {
+  const error = async (method: string, path: string, body: string): Promise<string> =>
+    ((await (await raw(method, path, body)).json()) as { error: string }).error;
+  // /populate decodes into []struct{ Proxy; Enabled *bool }: an anonymous struct, so fields have no struct name.
+  const populateItem = 'struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }';
+  assert.equal(await error('POST', '/populate', '{}'), `bad request body: json: cannot unmarshal object into Go value of type []${populateItem}`);
+  assert.equal(await error('POST', '/populate', '[5]'), `bad request body: json: cannot unmarshal number into Go value of type ${populateItem}`);
+  assert.equal(
+    await error('POST', '/populate', '[{"name":5,"upstream":"x:1"}]'),
+    'bad request body: json: cannot unmarshal number into Go struct field .name of type string',
+  );
+  await client.createProxy({ name: 'dec', listen: '127.0.0.1:0', upstream: 'x:1' });
+  // A toxic body is first decoded with a placeholder noop toxic under "attributes", before any other check.
+  assert.equal(
+    await error('POST', '/proxies/dec/toxics', '{"type":"latency","stream":"sideways","attributes":5}'),
+    'bad request body: json: cannot unmarshal number into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic',
+  );
+  await raw('POST', '/proxies/dec/toxics', JSON.stringify({ type: 'latency', name: 'l' }));
+  // An update decodes into an anonymous struct{ Attributes; Toxicity }, in document order.
+  assert.equal(
+    await error('PATCH', '/proxies/dec/toxics/l', '{"toxicity":"x"}'),
+    'bad request body: json: cannot unmarshal string into Go struct field .toxicity of type float32',
+  );
+  assert.equal(
+    await error('PATCH', '/proxies/dec/toxics/l', '{"attributes":5,"toxicity":"x"}'),
+    'bad request body: json: cannot unmarshal number into Go struct field .attributes of type toxics.LatencyToxic',
+  );
+  assert.equal((await raw('DELETE', '/proxies/dec')).status, 204);
+});
+
 test('a populate replacement that cannot bind leaves the old proxy in place, stopped, with its toxics', async () => {
   const blocker = await client.createProxy({ name: 'blocker', listen: '127.0.0.1:0', upstream: 'x:1' });
   const { old } = await client.populate([{ name: 'old', listen: '127.0.0.1:0', upstream: 'x:1' }]);
