@@ -202,6 +202,8 @@ function send(res: http.ServerResponse, id: string, r: Reply): void {
   if (r.nosniff) res.setHeader('X-Content-Type-Options', 'nosniff');
   if (r.contentType) res.setHeader('Content-Type', r.contentType);
   if (r.body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(r.body));
+  // Go's net/http sets Content-Length: 0 on an empty answer that may have a body (not 204, not HEAD).
+  else if (r.status !== 204 && res.req.method !== 'HEAD') res.setHeader('Content-Length', 0);
   res.writeHead(r.status);
   res.end(r.body);
 }

@@ -130,6 +130,7 @@ test('unknown paths are 404 text, wrong methods are 405 with an empty body', asy
     const res = await raw(method, path);
     assert.equal(res.status, 405, `${method} ${path}`);
     assert.equal(res.headers.get('content-type'), null);
+    assert.equal(res.headers.get('content-length'), '0', 'Go sets Content-Length: 0 on an empty answer');
     assert.equal(await res.text(), '');
   }
 });
