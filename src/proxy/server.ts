@@ -12,7 +12,9 @@ import { seededRandom, type ProxyRandom } from './random.js';
  * The embedded Toxiproxy-compatible HTTP API server.
  *
  * Toxiproxy 2.12 semantics: reference `toxiproxy-api.md` §2 (HTTP layer: 403 for browsers, 404/405
- * rules, error bodies as `text/plain`), §4 (endpoints and statuses). Requests are handled one at a
+ * rules, error bodies as `text/plain`), §4 (endpoints and statuses). 404 and 405 are answered by
+ * gorilla/mux before its middleware (request id, browser check), which runs only on a match
+ * (gorilla/mux issue #416). Requests are handled one at a
  * time, in arrival order, so API calls never interleave.
  */
 
@@ -72,6 +74,8 @@ interface Reply {
   body?: string;
   contentType?: string;
   nosniff?: boolean;
+  /** Answered by the router itself (404, 405): gorilla/mux runs no middleware, so no request id. */
+  unrouted?: boolean;
 }
 
 const JSON_TYPE = 'application/json';
@@ -198,7 +202,7 @@ function match(routes: Route[], path: string): { route: Route; params: string[] 
 }
 
 function send(res: http.ServerResponse, id: string, r: Reply): void {
-  res.setHeader('X-Toxiproxy-Request-Id', id);
+  if (!r.unrouted) res.setHeader('X-Toxiproxy-Request-Id', id);
   if (r.nosniff) res.setHeader('X-Content-Type-Options', 'nosniff');
   if (r.contentType) res.setHeader('Content-Type', r.contentType);
   if (r.body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(r.body));
@@ -229,9 +233,6 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
   let queue: Promise<unknown> = Promise.resolve();
 
   const handle = async (req: http.IncomingMessage, body: string): Promise<Reply> => {
-    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
-      return { status: 403, body: 'User agent not allowed\n', contentType: TEXT_TYPE, nosniff: true };
-    }
     let path: string;
     try {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -239,9 +240,13 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
       path = req.url ?? '/';
     }
     const m = match(routes, path);
-    if (!m) return { status: 404, body: '404 page not found\n', contentType: TEXT_TYPE, nosniff: true };
+    if (!m) return { status: 404, body: '404 page not found\n', contentType: TEXT_TYPE, nosniff: true, unrouted: true };
     const handler = m.route.methods[req.method ?? ''] ?? m.route.methods['*'];
-    if (!handler) return empty(405);
+    if (!handler) return { status: 405, unrouted: true };
+    // The browser check is middleware: it runs only on a matched route and method.
+    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+      return { status: 403, body: 'User agent not allowed\n', contentType: TEXT_TYPE, nosniff: true };
+    }
     try {
       return await handler(m.params, body);
     } catch (e) {

@@ -135,11 +135,23 @@ test('unknown paths are 404 text, wrong methods are 405 with an empty body', asy
   }
 });
 
-test('browsers are refused with 403', async () => {
-  const res = await raw('GET', '/proxies', undefined, { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64)' });
+test('browsers are refused with 403 on routes; 404 and 405 come before the middleware', async () => {
+  const browser = { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64)' };
+  let res = await raw('GET', '/proxies', undefined, browser);
   assert.equal(res.status, 403);
   assert.equal(res.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(res.headers.get('x-toxiproxy-request-id') ?? '', /^[0-9a-v]{20}$/);
   assert.equal(await res.text(), 'User agent not allowed\n');
+  // gorilla/mux runs middleware (request id, browser check) only on a matched route and method.
+  res = await raw('GET', '/nope', undefined, browser);
+  assert.equal(res.status, 404);
+  assert.equal(res.headers.get('x-toxiproxy-request-id'), null);
+  await res.text();
+  res = await raw('PUT', '/proxies', undefined, browser);
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get('x-toxiproxy-request-id'), null);
+  await res.text();
 });
 
 test('GET /version answers the 2.7+ format', async () => {
