@@ -110,6 +110,22 @@ test('GET /proxies is a Go map: keys escaped like values and sorted by their UTF
   for (const name of names) assert.equal((await raw('DELETE', `/proxies/${encodeURIComponent(name)}`)).status, 204);
 });
 
+test('listen is kept verbatim until the first start; name cannot be changed; a malformed listen is a 500', async () => {
+  let res = await raw('POST', '/proxies', JSON.stringify({ name: 'later', listen: 'localhost:0', upstream: 'x:1', enabled: false }));
+  assert.equal(res.status, 201);
+  assert.deepEqual(await res.json(), { name: 'later', listen: 'localhost:0', upstream: 'x:1', enabled: false, Logger: {}, toxics: [] });
+  res = await raw('PATCH', '/proxies/later', JSON.stringify({ enabled: true, name: 'renamed' }));
+  const started = (await res.json()) as { name: string; listen: string; enabled: boolean };
+  assert.equal(started.name, 'later');
+  assert.match(started.listen, /^127\.0\.0\.1:[1-9]\d*$/);
+  assert.equal((await raw('GET', '/proxies/renamed')).status, 404);
+  res = await raw('POST', '/proxies', JSON.stringify({ name: 'bad', listen: 'nope', upstream: 'x:1' }));
+  assert.equal(res.status, 500);
+  assert.equal(await res.text(), '{"error":"listen tcp: address nope: missing port in address","status":500}\n');
+  assert.equal((await raw('GET', '/proxies/bad')).status, 404);
+  assert.equal((await raw('DELETE', '/proxies/later')).status, 204);
+});
+
 test('a listen address in use is a 500 with the OS error and nothing is added', async () => {
   const a = await client.createProxy({ name: 'a', listen: '127.0.0.1:0', upstream: 'x:1' });
   const res = await raw('POST', '/proxies', JSON.stringify({ name: 'b', listen: a.listen, upstream: 'x:1' }));
@@ -209,6 +225,20 @@ test('toxics are created with defaults, listed, updated by merging and deleted',
   await p.remove();
 });
 
+test('toxic names are unique across streams and checked before attributes; toxicity is not range-checked; updates ignore name, type, stream', async () => {
+  await client.createProxy({ name: 'tf', listen: '127.0.0.1:0', upstream: 'x:1' });
+  let res = await raw('POST', '/proxies/tf/toxics', JSON.stringify({ name: 'same', type: 'noop', stream: 'upstream', toxicity: 2.5 }));
+  assert.equal(await res.text(), '{"attributes":{},"name":"same","type":"noop","stream":"upstream","toxicity":2.5}');
+  res = await raw('POST', '/proxies/tf/toxics', JSON.stringify({ name: 'same', type: 'bandwidth', stream: 'downstream', attributes: { rate: 'x' } }));
+  assert.equal(res.status, 409);
+  assert.equal(await res.text(), '{"error":"toxic already exists","status":409}\n');
+  res = await raw('POST', '/proxies/tf/toxics', JSON.stringify({ name: 'neg', type: 'noop', toxicity: -1 }));
+  assert.equal(((await res.json()) as { toxicity: number }).toxicity, -1);
+  res = await raw('PATCH', '/proxies/tf/toxics/same', JSON.stringify({ name: 'other', type: 'latency', stream: 'downstream', toxicity: 0.5 }));
+  assert.equal(await res.text(), '{"attributes":{},"name":"same","type":"noop","stream":"upstream","toxicity":0.5}');
+  assert.equal((await raw('DELETE', '/proxies/tf')).status, 204);
+});
+
 test('reset removes toxics and re-enables proxies', async () => {
   const p = await client.createProxy({ name: 'r', listen: '127.0.0.1:0', upstream: 'x:1' });
   await p.addToxic(<ICreateToxicBody<Latency>>{ type: 'latency', attributes: { latency: 1 } });
@@ -227,10 +257,17 @@ test('populate creates, keeps and replaces proxies', async () => {
   const created = await client.populate([{ name: 'p1', listen: '127.0.0.1:0', upstream: 'x:1' }]);
   const listen = created.p1.listen;
   await raw('POST', '/proxies/p1/toxics', JSON.stringify({ type: 'noop' }));
-  let res = await raw('POST', '/populate', JSON.stringify([{ name: 'p1', listen, upstream: 'x:1' }]));
+  let res = await raw('POST', '/populate', JSON.stringify([{ name: 'p1', listen, upstream: 'x:1', enabled: false }]));
   assert.equal(res.status, 201);
-  let body = (await res.json()) as { proxies: Array<{ toxics: unknown[] }> };
+  let body = (await res.json()) as { proxies: Array<{ toxics: unknown[]; enabled?: boolean }> };
   assert.equal(body.proxies[0].toxics.length, 1, 'same listen and upstream keeps the proxy and its toxics');
+  assert.equal(body.proxies[0].enabled, true, "a kept proxy ignores the entry's enabled");
+  res = await raw('POST', '/populate', JSON.stringify([{ name: 'p1', listen: '127.0.0.1:0', upstream: 'x:1' }]));
+  const moved = (await res.json()) as { proxies: Array<{ listen: string; toxics: unknown[] }> };
+  assert.notEqual(moved.proxies[0].listen, listen, 'port 0 never equals the bound port: replaced on a new port');
+  assert.deepEqual(moved.proxies[0].toxics, []);
+  res = await raw('POST', '/populate', JSON.stringify([{ name: 'p1', listen, upstream: 'x:1' }]));
+  assert.equal(((await res.json()) as { proxies: Array<{ listen: string }> }).proxies[0].listen, listen);
   res = await raw('POST', '/populate', JSON.stringify([{ name: 'p1', listen, upstream: 'x:2' }]));
   body = (await res.json()) as { proxies: Array<{ toxics: unknown[] }> };
   assert.equal(body.proxies[0].toxics.length, 0, 'a changed upstream replaces the proxy');
@@ -247,6 +284,9 @@ test('populate creates, keeps and replaces proxies', async () => {
   const err = (await res.json()) as { error: string; proxies: Array<{ name: string }> };
   assert.equal(err.error, `listen tcp ${listen}: bind: address already in use`);
   assert.deepEqual(err.proxies.map((p) => p.name), ['p2']);
+  assert.equal((await raw('GET', '/proxies/p3')).status, 404, 'entries after the failing one are not applied');
+  res = await raw('POST', '/populate', JSON.stringify([{ name: 'x' }]));
+  assert.equal(await res.text(), '{"error":"missing required field: upstream at proxy 1","status":400,"proxies":null}');
   res = await raw('POST', '/populate', '[]');
   assert.equal(await res.text(), '{"proxies":null}');
   for (const name of ['p1', 'p2']) assert.equal((await raw('DELETE', `/proxies/${name}`)).status, 204);
@@ -309,6 +349,9 @@ test('updating listen to port 0 restarts on a new port; a failed rebind leaves t
   assert.equal((await res.json()).error, `listen tcp ${b.listen}: bind: address already in use`);
   const now = (await (await raw('GET', '/proxies/mv')).json()) as { listen: string; enabled: boolean };
   assert.deepEqual(now, { ...now, listen: b.listen, enabled: false });
+  res = await raw('POST', '/reset');
+  assert.equal(res.status, 500, 'reset starts disabled proxies and stops at the first bind error');
+  assert.equal(await res.text(), `{"error":"listen tcp ${b.listen}: bind: address already in use","status":500}\n`);
   res = await raw('PATCH', '/proxies/mv', JSON.stringify({ listen: 'nope' }));
   assert.equal((await res.json()).error, 'address nope: missing port in address');
   await (await client.get('mv')).remove();
