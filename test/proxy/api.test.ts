@@ -1,7 +1,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Toxiproxy, type ICreateToxicBody, type Latency } from 'toxiproxy-node-client';
-import type { ToxiproxyServer } from '../../src/proxy/index.js';
+import { startToxiproxyServer, type ApiLogEntry, type ToxiproxyServer } from '../../src/proxy/index.js';
 import { startServer } from './helpers.js';
 
 // Toxiproxy 2.12 semantics: reference toxiproxy-api.md §2–§4.
@@ -168,6 +168,17 @@ test('browsers are refused with 403 on routes; 404 and 405 come before the middl
   assert.equal(res.status, 405);
   assert.equal(res.headers.get('x-toxiproxy-request-id'), null);
   await res.text();
+});
+
+test('a bad config body is only logged, like -config: the server starts without it', async () => {
+  const logged: ApiLogEntry[] = [];
+  const s = await startToxiproxyServer({ port: 0, config: '[{"name":"x"}]', log: (e) => logged.push(e) });
+  try {
+    assert.deepEqual(logged, [{ method: 'CONFIG', path: '/populate', status: 400, durationMs: 0, error: 'missing required field: upstream at proxy 1' }]);
+    assert.equal(await (await fetch(`${s.url}/proxies`)).text(), '{}');
+  } finally {
+    await s.close();
+  }
 });
 
 test('GET /version answers the 2.7+ format', async () => {
