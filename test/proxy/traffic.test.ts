@@ -321,7 +321,8 @@ test('a client closing its side closes the upstream socket fully: half-close is 
 test('a proxy to a dead upstream accepts and closes at once', async () => {
   const p = await control.createProxy('dead', '127.0.0.1:0', '127.0.0.1:1');
   const c = await connect(portOf(p.listen));
-  await c.closed;
+  assert.equal(await closedWithin(c, 3000), true);
+  assert.equal(await c.closed, null, 'closed with a reset, not a FIN');
   await control.deleteProxy('dead');
 });
 
@@ -332,6 +333,20 @@ test('limit_data forwards at most the given bytes then closes', async () => {
     c.socket.write('0123456789');
     assert.equal(await closedWithin(c, 3000), true, 'limit_data never closed the connection');
     assert.equal(c.received().toString(), '01234');
+  });
+});
+
+test('limit_data counts bytes per link across restarts of its stage', async () => {
+  await withProxy('lim2', async (port) => {
+    await control.addToxic('lim2', { name: 'l', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 6 } });
+    const c = await connect(port);
+    c.socket.write('abcd');
+    await c.waitFor(4);
+    // Adding a toxic behind it restarts limit_data's stage on this link (§5.1); its count must survive.
+    await control.addToxic('lim2', { name: 'n', type: 'noop', stream: 'downstream', toxicity: 1, attributes: {} });
+    c.socket.write('efgh');
+    assert.equal(await closedWithin(c, 3000), true, 'limit_data never closed the connection');
+    assert.equal(c.received().toString(), 'abcdef');
   });
 });
 
