@@ -8,6 +8,8 @@ import {
   JsonSyntaxError,
   JsonTypeError,
   parseFirstJsonValue,
+  type GoFieldType,
+  type JsonObject,
   type JsonValue,
 } from './json.js';
 import { Proxy, resolveListen, type ProxyConfig } from './proxy.js';
@@ -44,13 +46,22 @@ function decoding<T>(fn: () => T): T {
 
 const PROXY_FIELDS = { name: 'string', listen: 'string', upstream: 'string', enabled: 'bool' } as const;
 
-/** Decodes one `Proxy` JSON object onto defaults. */
-function decodeProxy(v: JsonValue, into: ProxyConfig, goValueType = 'toxiproxy.Proxy'): ProxyConfig {
+/**
+ * The Go type of a `/populate` entry (`proxy_collection.go` PopulateJson): an anonymous struct
+ * embedding `Proxy` with a nullable `Enabled`, so its field errors name no struct (`.name`).
+ */
+const POPULATE_ITEM_GO_TYPE = 'struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }';
+
+/**
+ * Decodes one `Proxy` JSON object onto defaults.
+ * @param goValueType and `structName`: the Go type decoded into, for error texts.
+ */
+function decodeProxy(v: JsonValue, into: ProxyConfig, goValueType = 'toxiproxy.Proxy', structName = 'Proxy'): ProxyConfig {
   return decoding(() => {
     if (v === null) return into;
     if (!isJsonObject(v)) throw new JsonTypeError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type ${goValueType}`);
     const out: Record<string, unknown> = { ...into };
-    decodeFields(v, PROXY_FIELDS, out, 'Proxy');
+    decodeFields(v, PROXY_FIELDS, out, structName);
     return out as unknown as ProxyConfig;
   });
 }
@@ -87,9 +98,9 @@ export class ProxyCollection {
     private readonly metrics?: ProxyMetrics,
   ) {}
 
-  /** Proxies sorted by name (Go map marshal order). */
+  /** Proxies sorted by name as Go marshals a map: by the names' UTF-8 bytes (not UTF-16 code units). */
   list(): Proxy[] {
-    return [...this.proxies.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.proxies.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   }
 
   /** @throws ApiError 404 `proxy not found`. */
@@ -150,7 +161,8 @@ export class ProxyCollection {
 
   /**
    * POST /proxies/{name}/toxics (§4.4): decode → stream → default name → type → duplicate →
-   * attributes → add. Slicer with average_size = size_variation = 0 is rejected (400): the real
+   * attributes → add. The first decode has a noop toxic under `attributes` (`toxic_collection.go`
+   * AddToxicJson), so a non-object there fails before the other checks. Slicer with average_size = size_variation = 0 is rejected (400): the real
    * server recurses forever on it (§5.2 hazard).
    * @throws ApiError 400/404/409.
    */
@@ -158,13 +170,8 @@ export class ProxyCollection {
     const proxy = this.get(proxyName);
     const v = parseBody(body);
     const w: Record<string, unknown> = { name: '', type: '', stream: 'downstream', toxicity: 1 };
-    let attrs: JsonValue = null;
-    decoding(() => {
-      if (v === null) return;
-      if (!isJsonObject(v)) throw new JsonTypeError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type toxics.ToxicWrapper`);
-      decodeFields(v, { name: 'string', type: 'string', stream: 'string', toxicity: 'float32' }, w, 'ToxicWrapper');
-      for (const [k, val] of v.entries) if (k.toLowerCase() === 'attributes') attrs = val;
-    });
+    const fields = { name: 'string', type: 'string', stream: 'string', toxicity: 'float32', attributes: 'struct:toxics.NoopToxic' } as const;
+    const attrs = decodeToxicBody(v, fields, w, 'ToxicWrapper', 'toxics.ToxicWrapper');
     const stream = w.stream as string;
     const direction = stream.toLowerCase();
     if (direction !== 'upstream' && direction !== 'downstream') throw API_ERRORS.invalidStream();
@@ -196,13 +203,9 @@ export class ProxyCollection {
     if (!current) throw API_ERRORS.toxicNotFound();
     const v = parseBody(body);
     const w: Record<string, unknown> = { toxicity: current.toxicity };
-    let attrs: JsonValue = null;
-    decoding(() => {
-      if (v === null) return;
-      if (!isJsonObject(v)) throw new JsonTypeError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type toxics.ToxicWrapper`);
-      decodeFields(v, { toxicity: 'float32' }, w, 'ToxicWrapper');
-      for (const [k, val] of v.entries) if (k.toLowerCase() === 'attributes') attrs = val;
-    });
+    // Go decodes into an anonymous struct { Attributes; Toxicity } (`toxic_collection.go` UpdateToxicJson).
+    const fields = { attributes: `struct:toxics.${TOXIC_TYPES[current.type].struct}`, toxicity: 'float32' } as const;
+    const attrs = decodeToxicBody(v, fields, w, '', TOXIC_UPDATE_GO_TYPE);
     const attributes = decodeAttributes(current.type, attrs, { ...current.attributes });
     const toxic: ToxicRecord = { ...current, toxicity: w.toxicity as number, attributes };
     proxy.updateToxic(toxic);
@@ -228,7 +231,8 @@ export class ProxyCollection {
 
   /**
    * POST /populate (§4.9): validate all entries, then per entry keep (same resolved listen and
-   * upstream), replace (toxics dropped) or create. Not atomic: the first start error stops it.
+   * upstream), replace (toxics dropped) or create. Not atomic: the first start error stops it
+   * (a failed replacement leaves the old proxy in place, stopped).
    * @throws PopulateError with `applied` = the proxies done so far (`null` for validation errors).
    */
   async populate(body: string): Promise<Proxy[]> {
@@ -238,9 +242,9 @@ export class ProxyCollection {
       configs = decoding(() => {
         if (v === null) return [];
         if (!Array.isArray(v)) {
-          throw new JsonTypeError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type []toxiproxy.Proxy`);
+          throw new JsonTypeError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type []${POPULATE_ITEM_GO_TYPE}`);
         }
-        return v.map((item) => decodeProxy(item, { name: '', listen: '', upstream: '', enabled: true }, 'toxiproxy.Proxy'));
+        return v.map((item) => decodeProxy(item, { name: '', listen: '', upstream: '', enabled: true }, POPULATE_ITEM_GO_TYPE, ''));
       });
     } catch (e) {
       if (e instanceof ApiError) throw new PopulateError(e.status, e.message, null);
@@ -260,8 +264,8 @@ export class ProxyCollection {
             applied.push(existing);
             continue;
           }
+          // Go AddOrReplace: a replacement that fails to start leaves the old proxy mapped, stopped.
           await existing.stop();
-          this.proxies.delete(cfg.name);
         }
         const proxy = new Proxy(cfg.name, cfg, this.rng, this.metrics);
         if (cfg.enabled) await proxy.start();
@@ -287,18 +291,37 @@ function zeroAttributes(type: ToxicType): Record<string, number> {
   return out;
 }
 
+/** The Go type a toxic update body is decoded into, for error texts. */
+const TOXIC_UPDATE_GO_TYPE = 'struct { Attributes interface {} "json:\\"attributes\\""; Toxicity float32 "json:\\"toxicity\\"" }';
+
+/**
+ * Decodes a toxic create/update body's top-level fields onto `w` and returns its `attributes`
+ * (an object, or null when absent or null: the last `attributes` key wins, as in Go).
+ * @throws ApiError 400 `bad request body: json: ...` naming `structName` / `goValueType`.
+ */
+function decodeToxicBody(
+  v: JsonValue,
+  fields: Record<string, GoFieldType>,
+  w: Record<string, unknown>,
+  structName: string,
+  goValueType: string,
+): JsonObject | null {
+  let attrs: JsonValue = null;
+  decoding(() => {
+    if (v === null) return;
+    if (!isJsonObject(v)) throw new JsonTypeError(`json: cannot unmarshal ${jsonKind(v)} into Go value of type ${goValueType}`);
+    decodeFields(v, fields, w, structName);
+    for (const [k, val] of v.entries) if (k.toLowerCase() === 'attributes') attrs = val;
+  });
+  return attrs as JsonObject | null; // decodeFields rejected any other kind
+}
+
 /** Decodes `attributes` onto `base` for a toxic type; unknown keys are dropped (§3). @throws ApiError 400. */
-function decodeAttributes(type: ToxicType, attrs: JsonValue, base: Record<string, number>): Record<string, number> {
+function decodeAttributes(type: ToxicType, attrs: JsonObject | null, base: Record<string, number>): Record<string, number> {
   const spec = TOXIC_TYPES[type];
   const out: Record<string, unknown> = { ...base };
   decoding(() => {
-    if (attrs === null) return;
-    if (!isJsonObject(attrs)) {
-      throw new JsonTypeError(
-        `json: cannot unmarshal ${jsonKind(attrs)} into Go struct field .attributes of type toxics.${spec.struct}`,
-      );
-    }
-    decodeFields(attrs, spec.fields, out, spec.struct, 'attributes.');
+    if (attrs !== null) decodeFields(attrs, spec.fields, out, spec.struct, 'attributes.');
   });
   const result = out as Record<string, number>;
   if (type === 'slicer' && result.average_size <= 0 && result.size_variation <= 0) {

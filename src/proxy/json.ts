@@ -204,8 +204,11 @@ export class JsonTypeError extends Error {
   }
 }
 
-/** Go field types we decode into. */
-export type GoFieldType = 'string' | 'bool' | 'float32' | 'int64' | 'int';
+/**
+ * Go field types we decode into. `struct:<Go type>` is a nested struct decoded separately: here
+ * any JSON object is accepted as is and any other value is a type error naming `<Go type>`.
+ */
+export type GoFieldType = 'string' | 'bool' | 'float32' | 'int64' | 'int' | `struct:${string}`;
 
 /**
  * Decodes `obj`'s fields onto `target` like Go's `json.Unmarshal` into a struct: keys match field
@@ -233,7 +236,10 @@ export function decodeFields(
         `json: cannot unmarshal ${value} into Go struct field ${structName}.${pathPrefix}${field} of type ${goType}`,
       );
     let e: JsonTypeError | null = null;
-    if (type === 'string') {
+    if (type.startsWith('struct:')) {
+      if (isJsonObject(v)) target[field] = v;
+      else e = err(jsonKind(v), type.slice('struct:'.length));
+    } else if (type === 'string') {
       if (typeof v === 'string') target[field] = v;
       else e = err(jsonKind(v));
     } else if (type === 'bool') {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ProxyCollection, PopulateError, proxyJson, toxicJson } from './collection.js';
 import { ApiError } from './errors.js';
+import { goJson } from './json.js';
 import { METRICS_CONTENT_TYPE, ProxyMetrics } from './metrics.js';
 import { joinHostPort } from './proxy.js';
 import { seededRandom, type ProxyRandom } from './random.js';
@@ -11,7 +12,9 @@ import { seededRandom, type ProxyRandom } from './random.js';
  * The embedded Toxiproxy-compatible HTTP API server.
  *
  * Toxiproxy 2.12 semantics: reference `toxiproxy-api.md` §2 (HTTP layer: 403 for browsers, 404/405
- * rules, error bodies as `text/plain`), §4 (endpoints and statuses). Requests are handled one at a
+ * rules, error bodies as `text/plain`), §4 (endpoints and statuses). 404 and 405 are answered by
+ * gorilla/mux before its middleware (request id, browser check), which runs only on a match
+ * (gorilla/mux issue #416). Requests are handled one at a
  * time, in arrival order, so API calls never interleave.
  */
 
@@ -71,6 +74,8 @@ interface Reply {
   body?: string;
   contentType?: string;
   nosniff?: boolean;
+  /** Answered by the router itself (404, 405): gorilla/mux runs no middleware, so no request id. */
+  unrouted?: boolean;
 }
 
 const JSON_TYPE = 'application/json';
@@ -78,9 +83,12 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 const json = (status: number, body: string): Reply => ({ status, body, contentType: JSON_TYPE });
 const empty = (status: number): Reply => ({ status });
+/** `json.Marshal` of Go's `ApiError`: HTML-safe escaping, as every Go JSON body. */
+const apiErrorJson = (e: ApiError): string => `{"error":${goJson(e.message)},"status":${e.status}}`;
+/** `http.Error`: the JSON plus a newline, as text/plain (reference §2). */
 const errorReply = (e: ApiError): Reply => ({
   status: e.status,
-  body: `{"error":${JSON.stringify(e.message)},"status":${e.status}}\n`,
+  body: `${apiErrorJson(e)}\n`,
   contentType: TEXT_TYPE,
   nosniff: true,
 });
@@ -103,7 +111,7 @@ interface Route {
 
 function buildRoutes(proxies: ProxyCollection, metrics: ProxyMetrics | undefined): Route[] {
   const listProxies = (): Reply =>
-    json(200, `{${proxies.list().map((p) => `${JSON.stringify(p.name)}:${proxyJson(p)}`).join(',')}}`);
+    json(200, `{${proxies.list().map((p) => `${goJson(p.name)}:${proxyJson(p)}`).join(',')}}`);
   const updateProxy: Handler = async ([name], body) => json(200, proxyJson(await proxies.update(name, body)));
   const updateToxic: Handler = ([p, t], body) => json(200, toxicJson(proxies.updateToxic(p, t, body)));
   const metricsRoute: Route[] = metrics
@@ -132,7 +140,8 @@ function buildRoutes(proxies: ProxyCollection, metrics: ProxyMetrics | undefined
           } catch (e) {
             if (!(e instanceof PopulateError)) throw e;
             const list = e.applied === null || e.applied.length === 0 ? 'null' : `[${e.applied.map(proxyJson).join(',')}]`;
-            return json(e.status, `{"error":${JSON.stringify(e.message)},"status":${e.status},"proxies":${list}}\n`);
+            // Written with json.Marshal, not http.Error: application/json and no trailing newline (§4.9).
+            return json(e.status, `${apiErrorJson(e).slice(0, -1)},"proxies":${list}}`);
           }
         },
       },
@@ -193,10 +202,12 @@ function match(routes: Route[], path: string): { route: Route; params: string[] 
 }
 
 function send(res: http.ServerResponse, id: string, r: Reply): void {
-  res.setHeader('X-Toxiproxy-Request-Id', id);
+  if (!r.unrouted) res.setHeader('X-Toxiproxy-Request-Id', id);
   if (r.nosniff) res.setHeader('X-Content-Type-Options', 'nosniff');
   if (r.contentType) res.setHeader('Content-Type', r.contentType);
   if (r.body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(r.body));
+  // Go's net/http sets Content-Length: 0 on an empty answer that may have a body (not 204, not HEAD).
+  else if (r.status !== 204 && res.req.method !== 'HEAD') res.setHeader('Content-Length', 0);
   res.writeHead(r.status);
   res.end(r.body);
 }
@@ -222,9 +233,6 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
   let queue: Promise<unknown> = Promise.resolve();
 
   const handle = async (req: http.IncomingMessage, body: string): Promise<Reply> => {
-    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
-      return { status: 403, body: 'User agent not allowed\n', contentType: TEXT_TYPE, nosniff: true };
-    }
     let path: string;
     try {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -232,9 +240,13 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
       path = req.url ?? '/';
     }
     const m = match(routes, path);
-    if (!m) return { status: 404, body: '404 page not found\n', contentType: TEXT_TYPE, nosniff: true };
+    if (!m) return { status: 404, body: '404 page not found\n', contentType: TEXT_TYPE, nosniff: true, unrouted: true };
     const handler = m.route.methods[req.method ?? ''] ?? m.route.methods['*'];
-    if (!handler) return empty(405);
+    if (!handler) return { status: 405, unrouted: true };
+    // The browser check is middleware: it runs only on a matched route and method.
+    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) {
+      return { status: 403, body: 'User agent not allowed\n', contentType: TEXT_TYPE, nosniff: true };
+    }
     try {
       return await handler(m.params, body);
     } catch (e) {

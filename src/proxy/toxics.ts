@@ -112,7 +112,7 @@ class NoopStage implements Stage {
  */
 abstract class QueueStage implements Stage {
   protected queue: Chunk[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private readonly timer = new Timer();
   private ending = false;
   private stopped = false;
   private pumping = false;
@@ -138,8 +138,7 @@ abstract class QueueStage implements Stage {
   }
   stop(): { held: Chunk[]; ended: boolean } {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.clear();
     const held = this.queue;
     this.queue = [];
     return { held, ended: this.ending };
@@ -148,7 +147,7 @@ abstract class QueueStage implements Stage {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.stopped && this.timer === null) {
+      while (!this.stopped && !this.timer.pending) {
         if (this.queue.length === 0) {
           if (this.ending) {
             this.stopped = true;
@@ -163,14 +162,13 @@ abstract class QueueStage implements Stage {
           continue;
         }
         const start = now();
-        this.timer = setTimeout(() => {
-          this.timer = null;
+        this.timer.set(waitMs, () => {
           if (this.stopped) return;
           this.afterWait(waitMs, now() - start);
           if (done) this.queue.shift();
           if (piece) this.port.emit(piece);
           this.pump();
-        }, waitMs);
+        });
       }
     } finally {
       this.pumping = false;
@@ -256,15 +254,27 @@ class SlicerStage extends QueueStage {
   }
 }
 
-/** Runs `fn` after `ms`, or never if cancelled. */
+/**
+ * The longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days); Node fires a longer one
+ * after 1 ms, which would turn a huge latency ("hold forever") into none. Go's timers have no such limit.
+ */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Runs `fn` after `ms` (of any length: longer waits are chained), or never if cancelled. */
 class Timer {
   private handle: NodeJS.Timeout | null = null;
   set(ms: number, fn: () => void): void {
     this.clear();
+    const step = Math.min(ms, MAX_TIMEOUT_MS);
     this.handle = setTimeout(() => {
       this.handle = null;
-      fn();
-    }, ms);
+      if (ms > step) this.set(ms - step, fn);
+      else fn();
+    }, step);
+  }
+  /** True while a wait is running. */
+  get pending(): boolean {
+    return this.handle !== null;
   }
   clear(): void {
     if (this.handle) clearTimeout(this.handle);

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 // `faultline toxiproxy` run from source through bin/dev.js.
 const devBin = fileURLToPath(new URL('../../bin/dev.js', import.meta.url));
@@ -44,6 +47,32 @@ test('faultline toxiproxy --exit-with-stdin stops when its stdin ends', async ()
   child.stdin.end();
   const [code] = await exited;
   assert.equal(code, 0);
+});
+
+test('faultline toxiproxy --config applies a /populate file before listening; an unreadable one is logged and the server starts', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'faultline-toxiproxy-'));
+  try {
+    const file = path.join(dir, 'proxies.json');
+    await writeFile(file, JSON.stringify([{ name: 'cfg', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }]));
+    for (const [config, check] of [
+      [file, async (url: string) => assert.equal(((await (await fetch(`${url}/proxies/cfg`)).json()) as { enabled: boolean }).enabled, true)],
+      [path.join(dir, 'missing.json'), async (url: string, out: string) => {
+        assert.match(out, /Error reading config file/);
+        assert.equal(await (await fetch(`${url}/proxies`)).text(), '{}');
+      }],
+    ] as const) {
+      const { child, url, output } = await startCommand(['--config', config]);
+      try {
+        await check(url, output());
+      } finally {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('faultline toxiproxy --version prints the served Toxiproxy version like toxiproxy-server -version', async () => {

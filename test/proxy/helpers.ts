@@ -7,18 +7,25 @@ export function startServer(): Promise<ToxiproxyServer> {
   return startToxiproxyServer({ host: '127.0.0.1', port: 0, random: seededRandom(42) });
 }
 
-/** A TCP echo server on 127.0.0.1; `close()` also destroys its sockets. */
-export async function startEcho(): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * A TCP echo server on 127.0.0.1; `close()` also destroys its sockets. `ends[i]` resolves when its
+ * i-th accepted connection closed: null after a FIN, else the error code (e.g. `ECONNRESET`).
+ */
+export async function startEcho(): Promise<{ port: number; ends: Array<Promise<string | null>>; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
+  const ends: Array<Promise<string | null>> = [];
   const server = net.createServer((s) => {
     sockets.add(s);
-    s.on('error', () => undefined);
+    let error: string | null = null;
+    s.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+    ends.push(new Promise((r) => s.on('close', () => r(error))));
     s.on('close', () => sockets.delete(s));
     s.pipe(s);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as net.AddressInfo).port,
+    ends,
     close: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();

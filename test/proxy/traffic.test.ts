@@ -242,17 +242,23 @@ test('a toxic with toxicity 0 never applies', async () => {
   });
 });
 
-test('disabling refuses new connections and closes open ones; enabling accepts again on the same port', async () => {
+test('disabling refuses new connections and closes open ones on both sides with a FIN, keeping toxics; enabling accepts again on the same port', async () => {
   await withProxy('dis', async (port) => {
+    await control.addToxic('dis', { name: 'n', type: 'noop', stream: 'upstream', toxicity: 1, attributes: {} });
+    const upstreamConn = echo.ends.length;
     const c = await connect(port);
     c.socket.write('1');
     await c.waitFor(1);
     await control.setEnabled('dis', false);
-    await c.closed;
+    assert.equal(await closedWithin(c, 3000), true, 'the client connection stayed open');
+    assert.equal(await closedWithin({ closed: echo.ends[upstreamConn] }, 3000), true, 'the upstream connection stayed open');
+    assert.equal(await c.closed, null, 'the client connection was not closed with a FIN');
+    assert.equal(await echo.ends[upstreamConn], null, 'the upstream connection was not closed with a FIN');
     assert.equal(await tryConnect(port), 'ECONNREFUSED');
     await control.setEnabled('dis', true);
     const [info] = (await control.list()).filter((p) => p.name === 'dis');
     assert.equal(portOf(info.listen), port);
+    assert.deepEqual(info.toxics.map((t) => t.name), ['n']);
     const d = await connect(port);
     d.socket.write('2');
     await d.waitFor(1);
@@ -326,6 +332,65 @@ test('disabling or deleting a proxy abandons its upstream dials still under way'
   }
 });
 
+test('deleting a proxy closes its connections on both sides with a FIN and frees its port', async () => {
+  const p = await control.createProxy('del', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
+  const upstreamConn = echo.ends.length;
+  const c = await connect(portOf(p.listen));
+  c.socket.write('1');
+  await c.waitFor(1);
+  await control.deleteProxy('del');
+  assert.equal(await closedWithin(c, 3000), true, 'the client connection stayed open');
+  assert.equal(await closedWithin({ closed: echo.ends[upstreamConn] }, 3000), true, 'the upstream connection stayed open');
+  assert.equal(await c.closed, null);
+  assert.equal(await echo.ends[upstreamConn], null);
+  assert.equal(await tryConnect(portOf(p.listen)), 'ECONNREFUSED');
+});
+
+test('changing the upstream restarts the proxy on the same port: open connections close, toxics stay', async () => {
+  const other = await startEcho();
+  try {
+    await withProxy('reup', async (port) => {
+      await control.addToxic('reup', { name: 'n', type: 'noop', stream: 'upstream', toxicity: 1, attributes: {} });
+      const c = await connect(port);
+      c.socket.write('1');
+      await c.waitFor(1);
+      const res = await fetch(`${server.url}/proxies/reup`, { method: 'PATCH', body: JSON.stringify({ upstream: `127.0.0.1:${other.port}` }) });
+      const body = (await res.json()) as { listen: string; enabled: boolean; toxics: Array<{ name: string }> };
+      assert.equal(portOf(body.listen), port);
+      assert.equal(body.enabled, true);
+      assert.deepEqual(body.toxics.map((t) => t.name), ['n']);
+      assert.equal(await closedWithin(c, 3000), true, 'the open connection survived the restart');
+      assert.equal(await c.closed, null);
+      const d = await connect(port);
+      d.socket.write('2');
+      await d.waitFor(1);
+      assert.equal(other.ends.length, 1, 'the new connection did not go to the new upstream');
+      d.destroy();
+      await d.closed;
+    });
+  } finally {
+    await other.close();
+  }
+});
+
+test('updating a toxic restarts it on open connections with the new values', async () => {
+  await withProxy('upd', async (port) => {
+    await control.addToxic('upd', { name: 'l', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 50, jitter: 0 } });
+    const c = await connect(port);
+    c.socket.write('a');
+    await c.waitFor(1);
+    const res = await fetch(`${server.url}/proxies/upd/toxics/l`, { method: 'PATCH', body: JSON.stringify({ attributes: { latency: 300 } }) });
+    assert.equal(res.status, 200);
+    await res.text();
+    const start = performance.now();
+    c.socket.write('b');
+    await c.waitFor(2);
+    assert.ok(performance.now() - start >= 295, `rtt after the update ${performance.now() - start} ms`);
+    c.destroy();
+    await c.closed;
+  });
+});
+
 test('reset removes toxics and re-enables disabled proxies', async () => {
   await withProxy('rst', async (port) => {
     await control.addToxic('rst', { name: 'drop', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } });
@@ -342,18 +407,35 @@ test('reset removes toxics and re-enables disabled proxies', async () => {
   });
 });
 
-test('a client closing its side closes the upstream connection too', async () => {
-  await withProxy('fin', async (port) => {
-    const c = await connect(port);
-    c.socket.end('bye');
-    await c.closed;
+test('a client closing its side closes the upstream socket fully: half-close is not propagated', async () => {
+  // An upstream that answers 200 ms after the client's FIN: through a half-close it would arrive.
+  const sockets = new Set<net.Socket>();
+  const late = net.createServer({ allowHalfOpen: true }, (s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.on('end', () => setTimeout(() => s.destroyed || s.end('late'), 200));
+    s.resume(); // read (and drop) 'bye', so that 'end' comes
   });
+  await new Promise<void>((r) => late.listen(0, '127.0.0.1', r));
+  try {
+    const p = await control.createProxy('fin', '127.0.0.1:0', `127.0.0.1:${(late.address() as net.AddressInfo).port}`);
+    const c = await connect(portOf(p.listen));
+    c.socket.end('bye');
+    assert.equal(await closedWithin(c, 3000), true);
+    assert.equal(await c.closed, null);
+    assert.equal(c.received().toString(), '');
+    await control.deleteProxy('fin');
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => late.close(() => r()));
+  }
 });
 
 test('a proxy to a dead upstream accepts and closes at once', async () => {
   const p = await control.createProxy('dead', '127.0.0.1:0', '127.0.0.1:1');
   const c = await connect(portOf(p.listen));
-  await c.closed;
+  assert.equal(await closedWithin(c, 3000), true);
+  assert.equal(await c.closed, null, 'closed with a reset, not a FIN');
   await control.deleteProxy('dead');
 });
 
@@ -364,6 +446,20 @@ test('limit_data forwards at most the given bytes then closes', async () => {
     c.socket.write('0123456789');
     assert.equal(await closedWithin(c, 3000), true, 'limit_data never closed the connection');
     assert.equal(c.received().toString(), '01234');
+  });
+});
+
+test('limit_data counts bytes per link across restarts of its stage', async () => {
+  await withProxy('lim2', async (port) => {
+    await control.addToxic('lim2', { name: 'l', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 6 } });
+    const c = await connect(port);
+    c.socket.write('abcd');
+    await c.waitFor(4);
+    // Adding a toxic behind it restarts limit_data's stage on this link (§5.1); its count must survive.
+    await control.addToxic('lim2', { name: 'n', type: 'noop', stream: 'downstream', toxicity: 1, attributes: {} });
+    c.socket.write('efgh');
+    assert.equal(await closedWithin(c, 3000), true, 'limit_data never closed the connection');
+    assert.equal(c.received().toString(), 'abcdef');
   });
 });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { seededRandom } from '../../src/proxy/random.js';
 import { parseFirstJsonValue, JsonSyntaxError, float32Json } from '../../src/proxy/json.js';
 import { splitHostPort } from '../../src/proxy/proxy.js';
+import { startStage, type ToxicRecord } from '../../src/proxy/toxics.js';
 
 test('the same seed gives the same draws', () => {
   const a = seededRandom(7);
@@ -35,4 +36,30 @@ test('listen addresses split like Go net.SplitHostPort', () => {
   assert.deepEqual(splitHostPort('[::1]:80'), { host: '::1', port: 80 });
   assert.deepEqual(splitHostPort(':8474'), { host: '', port: 8474 });
   assert.throws(() => splitHostPort('nope'), /address nope: missing port in address/);
+});
+
+test('a toxic wait longer than setTimeout allows (2^31 - 1 ms) is chained, not cut to 1 ms', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const mockedSetTimeout = globalThis.setTimeout;
+  const delays: number[] = [];
+  t.mock.method(globalThis, 'setTimeout', (fn: () => void, ms: number) => {
+    delays.push(ms);
+    return mockedSetTimeout(fn, ms);
+  });
+  const latency: ToxicRecord = {
+    name: 'l',
+    type: 'latency',
+    stream: 'downstream',
+    direction: 'downstream',
+    toxicity: 1,
+    attributes: { latency: 3e9, jitter: 0 },
+  };
+  const out: string[] = [];
+  const stage = startStage(latency, { rng: seededRandom(1), emit: (c) => out.push(c.data.toString()), end: () => undefined }, { transmittedBytes: 0 });
+  stage.write({ data: Buffer.from('x'), t: performance.now() });
+  assert.ok(Math.max(...delays) <= 2 ** 31 - 1, `setTimeout asked for ${delays.join(', ')} ms (Node fires those after 1 ms)`);
+  t.mock.timers.tick(2 ** 31);
+  assert.deepEqual(out, []);
+  t.mock.timers.tick(3e9 - 2 ** 31 + 1000);
+  assert.deepEqual(out, ['x']);
 });
