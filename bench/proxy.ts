@@ -24,23 +24,26 @@
  * GB — the least noisy figure on a shared machine; `faults/GB` is the relaying process's minor page
  * faults per GB streamed, `peak MB` its peak resident set (Linux `VmHWM`) after all rounds.
  *
- * Measured 2026-11-30 19:00–19:04, 2-core VM (load 1–2), 1 GiB × 5 rounds, medians, three runs in a
+ * Measured 2026-11-30 23:05–23:12, 2-core VM (load 1–2), 1 GiB × 5 rounds, medians, three runs in a
  * row; the middle one in full:
  *
  *                     split MB/s   of direct   proxy CPU s/GB   faults/GB   added p50 / p99 µs
- *   direct                  1724        100%                -           -                  -
- *   faultline proxy         1011       58.6%             0.61        2067       +47 / +44
- *   ref: Node pipe           502       29.1%             1.96       24312       +48 / +29
- *   ref: socat               798       46.3%             1.07          59       +54 / +29
+ *   direct                  2097        100%                -           -                  -
+ *   faultline proxy         1086       51.8%             0.57        3948       +45 / +58
+ *   ref: Node pipe           774       36.9%             1.15        9377       +46 / +32
+ *   ref: socat               930       44.4%             0.91          64       +51 / +42
  *
- * The other two: faultline proxy 48.6% and 49.5% of direct (980, 1044 MB/s; 0.63, 0.55 s/GB), socat
- * 35.6% and 43.9%. Earlier the same day, before src/proxy/reader.ts, the proxy reached 17–22% at
- * 2.7–3.3 s/GB with ~130,000 page faults per GiB (that module's doc says why).
+ * The other two: faultline proxy 44.7% and 44.6% of direct (998, 1114 MB/s against 2233, 2499;
+ * 0.64, 0.56 s/GB), socat 37.3% and 35.9%; the proxy's peak RSS 146–150 MB. Direct alone moved
+ * between 1261 and 2730 MB/s from round to round of one run. Earlier the same day, before
+ * src/proxy/reader.ts, the proxy reached 17–22% at 2.7–3.3 s/GB with ~130,000 page faults per GiB
+ * (that module's doc says why).
  *
- * What limits the ratio now: each of the bench's two Node endpoints spends ~0.5 CPU-s/GB, the proxy
- * ~0.6, so proxied bytes cost ~1.6 CPU-s/GB on 2 cores against ~1.0 direct: ~62% of direct at best,
- * and the machine is ~85% busy during a proxied stream (the proxy itself 60–65% of a core: it is not
- * the bottleneck). Neither a 4 MiB read buffer nor a 4 MiB link high-water mark did better.
+ * What limits the ratio now: when proxied, the bench's two Node endpoints spend ~0.45–0.55 CPU-s/GB
+ * each and the proxy ~0.6, so proxied bytes cost ~1.5 CPU-s/GB of the machine's 2 cores: at most
+ * ~1.3 GB/s, i.e. 53–63% of a 2.1–2.5 GB/s direct path. The machine is 82–88% busy during a proxied
+ * stream, the proxy itself 67–71% of a core: it is not the bottleneck. Neither a 4 MiB read buffer
+ * nor a 4 MiB link high-water mark did better.
  *
  * Run: `npm run bench:proxy -- [--layout split] [--rounds 5] [--gib 1] [--pairs 10000]` (builds, then
  * `node --import tsx bench/proxy.ts`).
