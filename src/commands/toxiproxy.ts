@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { FaultlineCommand } from '../cli/base.js';
+import { InputError } from '../errors/index.js';
 import { startToxiproxyServer, TOXIPROXY_COMPAT_VERSION, type ApiLogEntry } from '../proxy/index.js';
 import { seededRandom } from '../proxy/random.js';
 
@@ -7,13 +9,16 @@ import { seededRandom } from '../proxy/random.js';
  * `faultline toxiproxy`: runs the embedded Toxiproxy-compatible server on its own, like
  * `toxiproxy-server` (reference `toxiproxy-api.md` §1), until SIGINT/SIGTERM (or stdin's end with
  * `--exit-with-stdin`).
+ * Errors: an API address it cannot listen on (in use, not local, privileged port) is an
+ * {@link InputError}, one line naming --host/--port, exit 2.
  */
-export default class ToxiproxyCommand extends Command {
+export default class ToxiproxyCommand extends FaultlineCommand {
   static override summary = 'Run the embedded Toxiproxy-compatible server.';
 
   static override description = `Serves the Toxiproxy HTTP API (version 2.12 semantics) so any Toxiproxy client can create proxies and toxics. \
 Logs one line per API call (method, path, status). Stops cleanly on SIGINT or SIGTERM, closing every proxy and connection.
-With --exit-with-stdin it also stops when its standard input ends, so a parent holding the pipe takes it down when it dies.`;
+With --exit-with-stdin it also stops when its standard input ends, so a parent holding the pipe takes it down when it dies.
+An API address it cannot listen on (port in use, address not local) is one error line and exit 2.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -67,9 +72,7 @@ With --exit-with-stdin it also stops when its standard input ends, so a parent h
       proxyMetrics: flags['proxy-metrics'],
       random: seededRandom(flags.seed ?? Date.now()),
     }).catch((e: unknown) => {
-      this.error(`cannot start the Toxiproxy server on ${flags.host}:${flags.port}: ${e instanceof Error ? e.message : String(e)}`, {
-        exit: 3,
-      });
+      throw new InputError(`--host/--port: cannot listen on ${flags.host}:${flags.port}: ${e instanceof Error ? e.message : String(e)}`);
     });
     this.log(`faultline toxiproxy API listening on ${server.url}`);
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
+import net from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,24 @@ test('faultline toxiproxy serves the API, logs each call and stops on SIGTERM', 
   const [code] = await exited;
   assert.equal(code, 0);
   assert.match(output(), /GET \/proxies\/none 404/);
+});
+
+test('faultline toxiproxy on a port already in use says so in one line and exits 2', async () => {
+  const holder = net.createServer().listen(0, '127.0.0.1');
+  await once(holder, 'listening');
+  const port = (holder.address() as net.AddressInfo).port;
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', devBin, 'toxiproxy', '--port', String(port)], { stdio: 'pipe' });
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.stdout.resume();
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 2);
+    assert.equal(err.trim().split('\n').length, 1, err);
+    assert.match(err, new RegExp(`--host/--port: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+  } finally {
+    holder.close();
+  }
 });
 
 test('faultline toxiproxy --exit-with-stdin stops when its stdin ends', async () => {
