@@ -26,8 +26,14 @@ test('three real nodes elect a leader, serve a write and a read, and recover a k
   } finally {
     c.close();
   }
+  // A follower redirects to the leader it last heard from; it knows none right after an election
+  // timeout of its own (a loaded machine can starve heartbeats), so ask until it names one (≤ 5 s).
   const follower = nodes.find((p) => p !== leader)!;
-  const nl = await ask(follower.clientPort, {type: 'read', id: 20, key: 'k'});
+  let nl = await ask(follower.clientPort, {type: 'read', id: 20, key: 'k'});
+  for (let i = 0; i < 50 && nl?.type === 'error' && nl.leader === null; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    nl = await ask(follower.clientPort, {type: 'read', id: 20, key: 'k'});
+  }
   assert.equal(nl?.type === 'error' && nl.code, 'not_leader');
   assert.equal(nl?.type === 'error' && nl.leader, leader.id);
 
