@@ -108,5 +108,6 @@ export abstract class RunCommand extends FaultlineCommand {
     for (const c of results.checks) this.log(`  ${c.name}: ${colourOf(c.valid)(verdictWord(c.valid))} — ${c.explanation} (${Math.round(c.durationMs)} ms)`);
     for (const p of results.problems) this.log(chalk.yellow(`  problem: ${p}`));
     this.log(`  report: ${path.join(runDir, 'report.html')}`);
+    this.log(`  replay: ${results.replay}`);
   }
 }

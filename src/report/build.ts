@@ -34,6 +34,8 @@ export function exitCodeOf(valid: Verdict): number {
 export interface ResultsInput {
   plan: Plan;
   planFile: string;
+  /** The run directory, named in the replay command. */
+  runDir: string;
   startedAtMs: number;
   durationMs: number;
   /** Start of the workload phase on the run clock, ms. */
@@ -67,7 +69,7 @@ export function buildResults(input: ResultsInput): RunResults {
     stats: operationStats(input.events, input.workloadMs),
     nemesis: input.nemesis,
     problems: input.problems,
-    replay: `faultline run ${shellQuote(input.planFile)} --seed ${plan.seed}`,
+    replay: `faultline replay ${shellQuote(input.runDir)}`,
   };
 }
 

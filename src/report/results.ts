@@ -69,6 +69,10 @@ export interface RunResults {
   nemesis: NemesisEvent[];
   /** Things that make the verdict less trustworthy or the run abnormal (a node crashed, the run was interrupted). */
   problems: string[];
-  /** The command that replays this run. */
+  /**
+   * The command that replays this run: `faultline replay RUN_DIR` (the same resolved plan and seed,
+   * and the same fault targets at the same offsets); `plan.seed` with `faultline run --seed` gives
+   * the same random choices against whatever the cluster does.
+   */
   replay: string;
 }

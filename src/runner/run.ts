@@ -271,6 +271,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   const results = buildResults({
     plan,
     planFile: options.planFile,
+    runDir,
     startedAtMs: clock.startedAtMs,
     durationMs: clock.now() / 1e6,
     workloadStartMs: workloadStartNs / 1e6,

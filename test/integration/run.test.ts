@@ -23,6 +23,8 @@ describe('faultline run', () => {
     assert.match(readFileSync(path.join(runDir, 'plan.yaml'), 'utf8'), /^seed: 1$/m);
     assert.match(readFileSync(path.join(runDir, 'nemesis.jsonl'), 'utf8'), /"type":"start","step":0,"occurrence":0,"fault":"partition"/);
     assert.match(result.stdout, /^valid {2}raft-smoke {2}seed 1$/m);
+    assert.equal(results.replay, `faultline replay ${runDir}`);
+    assert.ok(result.stdout.split('\n').includes(`  replay: faultline replay ${runDir}`), result.stdout);
     assert.deepEqual(survivors(runDir), []);
   });
 

@@ -41,6 +41,7 @@ export function staleReadRun(stale = true): {results: RunResults; events: Histor
   const results = buildResults({
     plan,
     planFile: 'plans/fixture.yaml',
+    runDir,
     startedAtMs: started,
     durationMs: 100,
     workloadStartMs: 0,

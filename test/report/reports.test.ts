@@ -81,7 +81,7 @@ describe('report size', () => {
     const events = generateRegisterHistory(Rng.seeded(1), {operations: 100_000, clients: 20, keys: 10, infoRate: 0.01});
     const plan = parsePlan('name: big\nseed: 1\nworkload: {clients: 20, keys: 10}\n', 'big.yaml');
     const check = {valid: true as const, keys: [], operationCount: 100_000, durationMs: 0};
-    const results = buildResults({plan, planFile: 'big.yaml', startedAtMs: 0, durationMs: 1, workloadStartMs: 0, workloadMs: events.at(-1)!.time / 1e6, events, checks: [{name: 'linearizable', model: 'cas-register', valid: true, durationMs: 0, result: check, explanation: 'valid'}], nemesis: [], problems: [], interrupted: false});
+    const results = buildResults({plan, planFile: 'big.yaml', runDir: '/nonexistent', startedAtMs: 0, durationMs: 1, workloadStartMs: 0, workloadMs: events.at(-1)!.time / 1e6, events, checks: [{name: 'linearizable', model: 'cas-register', valid: true, durationMs: 0, result: check, explanation: 'valid'}], nemesis: [], problems: [], interrupted: false});
     const html = await renderHtml(results, events, '/nonexistent');
     assert.ok(html.length < 10 * 1024 * 1024, `${html.length} bytes`);
     assert.match(html, /10000 of 100000 operations/);
