@@ -58,7 +58,7 @@ function counterexample(key: KeyResult, ops: readonly DrawnOperation[], faults: 
   const tail = ev.prefix.slice(-10);
   return `<h3 id="key-${x(key.key)}">key ${x(key.key)}: not linearizable</h3>
 <p class="sentence">${x(explanation)}</p>
-${explanation === ev.sentence ? '' : `<p class="note">${x(ev.sentence)}</p>`}
+${explanation === ev.sentence ? '' : `<p class="note">Where the checker's search stopped (its state after the longest prefix it could order, not the register's value when the read ran): ${x(ev.sentence)}</p>`}
 <h4>Operations on ${x(key.key)} from ${x(fromS.toFixed(2))} s to ${x(toS.toFixed(2))} s (outlined: the operations that could not be linearized)</h4>
 ${timelineSvg(windowOps, faults, {id: `cx-${n}`, fromS, toS, laneOf: lane, laneLabels: labels, highlight, marker: {atS, label: 'violation — node logs', href: '#logs'}})}
 <h4>Pending at the deepest point of the search: none can take effect next</h4>

@@ -43,6 +43,8 @@ describe('reports', () => {
     assert.equal((html.match(/class="band"/g) ?? []).length >= 2, true);
     for (const id of ['latency-raw', 'latency-quantiles', 'rate']) assert.match(html, new RegExp(`<div class="plot" id="${id}"><svg`));
     assert.match(html, /<h3 id="key-k1">key k1: not linearizable<\/h3>/);
+    // The history's explanation first, then the checker's own sentence, labelled as the search's view.
+    assert.match(html, /<p class="sentence">Read of k1 by process 2 returned 1 at 0\.060 s, but 1 was overwritten by 2[^<]*<\/p>\n<p class="note">Where the checker's search stopped \(its state after the longest prefix it could order[^<]*: On key k1, read returned 1 /);
   });
 
   test('junit.xml has one failing testcase whose message is the explanation', () => {
