@@ -31,7 +31,7 @@ An API address it cannot listen on (port in use, address not local) is one error
     host: Flags.string({ description: 'Host to listen on for the API.', default: '127.0.0.1' }),
     port: Flags.integer({ description: 'Port for the API; 0 picks a free port.', default: 8474, min: 0, max: 65535 }),
     config: Flags.string({
-      description: 'JSON file in the /populate body format (an array of {name, listen, upstream, enabled}), applied at start.',
+      description: 'JSON file in the /populate body format (an array of {name, listen, upstream, enabled}), applied at start; an unreadable or bad file is logged and the server starts anyway, as toxiproxy-server does.',
     }),
     seed: Flags.integer({ description: 'Seed for toxic randomness (toxicity rolls, jitter). Default: the current time.' }),
     'exit-with-stdin': Flags.boolean({ description: 'Also stop when standard input ends.', default: false }),
@@ -62,6 +62,11 @@ An API address it cannot listen on (port in use, address not local) is one error
       }
     }
     const log = (e: ApiLogEntry): void => {
+      // The server logs a bad --config body as method CONFIG; name the file, as toxiproxy-server does.
+      if (e.method === 'CONFIG') {
+        this.warn(`Failed to populate proxies from config file ${flags.config}: ${e.error}`);
+        return;
+      }
       this.log(`${new Date().toISOString()} ${e.method} ${e.path} ${e.status} ${e.durationMs.toFixed(1)}ms${e.error ? ` ${e.error}` : ''}`);
     };
     const server = await startToxiproxyServer({

@@ -68,15 +68,20 @@ test('faultline toxiproxy --exit-with-stdin stops when its stdin ends', async ()
   assert.equal(code, 0);
 });
 
-test('faultline toxiproxy --config applies a /populate file before listening; an unreadable one is logged and the server starts', async () => {
+test('faultline toxiproxy --config applies a /populate file before listening; an unreadable or bad one is logged, naming the file, and the server starts', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'faultline-toxiproxy-'));
   try {
     const file = path.join(dir, 'proxies.json');
     await writeFile(file, JSON.stringify([{ name: 'cfg', listen: '127.0.0.1:0', upstream: '127.0.0.1:1' }]));
+    await writeFile(path.join(dir, 'bad.json'), JSON.stringify([{ name: 'nope', listen: '127.0.0.1:0' }]));
     for (const [config, check] of [
       [file, async (url: string) => assert.equal(((await (await fetch(`${url}/proxies/cfg`)).json()) as { enabled: boolean }).enabled, true)],
       [path.join(dir, 'missing.json'), async (url: string, out: string) => {
         assert.match(out, /Error reading config file/);
+        assert.equal(await (await fetch(`${url}/proxies`)).text(), '{}');
+      }],
+      [path.join(dir, 'bad.json'), async (url: string, out: string) => {
+        assert.match(out, new RegExp(`Failed to populate proxies from config file ${path.join(dir, 'bad.json')}: missing required field: upstream at proxy 1`));
         assert.equal(await (await fetch(`${url}/proxies`)).text(), '{}');
       }],
     ] as const) {
