@@ -53,11 +53,16 @@ export function errorTextOf(body: string): string {
   return line.length > MAX_ERROR_TEXT_CHARS ? `${line.slice(0, MAX_ERROR_TEXT_CHARS)}…` : line;
 }
 
-/** A network error's most useful words: undici's `fetch failed` plus its cause (`connect ECONNREFUSED 127.0.0.1:9`). */
+/**
+ * A network error's most useful words: undici's `fetch failed` plus its cause (`connect ECONNREFUSED
+ * 127.0.0.1:9`). undici's `bad port` (a port on the Fetch standard's blocked list, e.g. 6665–6669,
+ * 6000) gets told as such, since nothing was even tried.
+ */
 function describeNetworkError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = (e as Error & { cause?: unknown }).cause;
   const causeText = cause instanceof Error ? cause.message : cause !== undefined ? String(cause) : '';
+  if (causeText === 'bad port') return `${e.message} (bad port: Node's fetch refuses this port, which the Fetch standard blocks; use another)`;
   return causeText && !e.message.includes(causeText) ? `${e.message} (${causeText})` : e.message;
 }
 

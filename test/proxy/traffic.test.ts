@@ -605,6 +605,11 @@ test('ProxyControl wraps failures in ProxyError with the URL and status', async 
     assert.match(e.message, new RegExp(`GET http://127\\.0\\.0\\.1:${closedPort}/proxies → unreachable: fetch failed \\(connect ECONNREFUSED`));
     return true;
   });
+  await assert.rejects(new ProxyControl('http://127.0.0.1:6666').list(), (e: unknown) => {
+    assert.ok(e instanceof ProxyError);
+    assert.match(e.message, /→ unreachable: fetch failed \(bad port: Node's fetch refuses this port/);
+    return true;
+  });
 });
 
 test('a slow reader pauses the sender instead of buffering everything in the proxy', async () => {
