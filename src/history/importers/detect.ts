@@ -13,7 +13,7 @@ const SNIFF_LINES = 200;
  * Tells a history's format from its content (never from its file name):
  * - nothing but blank lines → `jsonl` (an empty history);
  * - `INFO  jepsen.util - …` → `porcupine-etcd`;
- * - `{"…` → `jsonl`;
+ * - `{"…` → `jsonl`; a lone `{` followed by a `"…` line is a pretty-printed JSON document: an error;
  * - `[` or `{:…` → EDN: `porcupine-kv` when the first lines use `:f :get`, `:put` or `:append`,
  *   else `jepsen-edn`.
  *
@@ -28,6 +28,13 @@ export function detectFormat(text: string, file: string): HistoryFormat {
   const first = lines[n].trimStart();
   if (/^INFO\s+jepsen\.util\s+-/.test(first)) return 'porcupine-etcd';
   if (/^\{\s*"/.test(first)) return 'jsonl';
+  const next = lines.slice(n + 1).find((l) => l.trim() !== '')?.trimStart() ?? '';
+  if (/^\{\s*$/.test(first) && next.startsWith('"')) {
+    throw new HistoryFormatError(
+      `${file}:${n + 1}:${lines[n].length - first.length + 1}: cannot tell the format: a JSON document spread over lines, not a history ` +
+        `(jsonl is one JSON object per event, each on its own line); pass --format to choose one`,
+    );
+  }
   if (/^(\[|\{\s*:|\{\s*$|\(|#\{)/.test(first)) {
     const head = lines.slice(n, n + SNIFF_LINES).join('\n');
     return /:f\s+:(get|put|append)\b/.test(head) ? 'porcupine-kv' : 'jepsen-edn';

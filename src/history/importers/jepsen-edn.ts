@@ -13,7 +13,8 @@ export const JEPSEN_REGISTER_KEY = 'register';
  * Reads a Jepsen/Knossos EDN history: a vector of maps `{:process 0, :type :invoke, :f :read,
  * :value nil}` (or the maps one after another at top level, as Jepsen's history.edn has them).
  * `:time` (nanoseconds) is used when every event has it, else the event's position is its time.
- * Events of non-integer processes (`:nemesis`) are skipped. Functions read/write/cas of one
+ * Events of keyword processes (`:nemesis`) are skipped; any other non-integer `:process`, or none,
+ * is an error (a map without one is not a history event: e.g. JSON read as EDN). Functions read/write/cas of one
  * register. Values that are not a register value on a completion (`:timed-out` on an `:info`)
  * are unknown: reads get null, writes and cas their invoke's value.
  *
@@ -33,7 +34,10 @@ export function parseJepsenEdnHistory(text: string, file: string, modelOptions: 
     const where = `${file}:${line}:${column}`;
     if (!(map instanceof Map)) throw new HistoryFormatError(`${where}: expected a map {:process … :type … :f … :value …}`);
     const process = map.get('process');
-    if (typeof process !== 'number') return; // :nemesis and other non-client processes
+    if (keywordName(process) !== undefined) return; // :nemesis and other non-client processes
+    if (typeof process !== 'number' || !Number.isInteger(process)) {
+      throw new HistoryFormatError(`${where}: expected :process to be an integer (a client) or a keyword such as :nemesis, got ${showEdn(process)}`);
+    }
     const type = keywordName(map.get('type'));
     const f = keywordName(map.get('f'));
     if (type !== 'invoke' && type !== 'ok' && type !== 'fail' && type !== 'info') throw new HistoryFormatError(`${where}: expected :type to be :invoke, :ok, :fail or :info`);

@@ -55,3 +55,20 @@ test('an EDN syntax error names the line and column where the malformed value st
     (error: unknown) => error instanceof HistoryFormatError && error.message.startsWith('h.edn:1:2: expected :f to be :read, :write or :cas'),
   );
 });
+
+test('a JSON document that is not a history is bad input, not an empty history that passes', () => {
+  // Before: a pretty-printed JSON file (package.json, results.json) was read as EDN with no events: "linearizable", exit 0.
+  assert.throws(
+    () => detectFormat('{\n  "name": "faultline",\n  "version": "0.1.0"\n}\n', 'package.json'),
+    (error: unknown) => error instanceof HistoryFormatError && /^package\.json:1:1: cannot tell the format: a JSON document spread over lines, not a history/.test(error.message),
+  );
+  // The same maps forced through --format jepsen-edn: an event without :process is not skipped like a :nemesis one.
+  assert.throws(
+    () => parseJepsenEdnHistory('{"process" 0, "type" "invoke"}\n', 'h.jsonl'),
+    (error: unknown) => error instanceof HistoryFormatError && error.message === 'h.jsonl:1:1: expected :process to be an integer (a client) or a keyword such as :nemesis, got nothing',
+  );
+  assert.throws(
+    () => parseJepsenEdnHistory('{:process "p1", :type :invoke, :f :read, :value nil}\n', 'h.edn'),
+    (error: unknown) => error instanceof HistoryFormatError && error.message === 'h.edn:1:1: expected :process to be an integer (a client) or a keyword such as :nemesis, got "p1"',
+  );
+});
