@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core';
 import path from 'node:path';
+import chalk from 'chalk';
 import {FaultlineCommand} from '../cli/base.js';
 import {loadRun, writeReports} from '../report/index.js';
 
@@ -20,7 +21,7 @@ directory copied from CI.`;
   public async run(): Promise<{report: string}> {
     const {args} = await this.parse(Report);
     const run = loadRun(args.runDir);
-    await writeReports(args.runDir, run.results, run.events);
+    await writeReports(args.runDir, run.results, run.events, (line) => process.stderr.write(`${chalk.yellow('warning')} ${line}\n`));
     const report = path.join(args.runDir, 'report.html');
     this.log(report);
     return {report};

@@ -46,6 +46,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Progress lines for the person watching. */
   log: (line: string) => void;
+  /** Something went wrong that does not change the verdict (e.g. $GITHUB_STEP_SUMMARY not writable); default `log`. */
+  warn?: (line: string) => void;
   /**
    * Aborting stops the check itself: keys not settled yet become "unknown". The command aborts it
    * on a Ctrl-C that arrives while the history is being checked.
@@ -286,7 +288,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     interrupted: signal.aborted,
     harnessFailed,
   });
-  await writeReports(runDir, results, recorder.events);
+  await writeReports(runDir, results, recorder.events, options.warn ?? log);
   return results;
 }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import {existsSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {execa} from 'execa';
-import {renderHtml, renderJunit, renderSummary} from '../../src/report/index.js';
+import {renderHtml, renderJunit, renderSummary, writeReports} from '../../src/report/index.js';
 import {staleReadRun} from './fixture.js';
 
 describe('reports', () => {
@@ -71,6 +71,23 @@ describe('reports', () => {
     assert.match(md, /^## faultline: fixture — INVALID$/m);
     assert.match(md, /\| operations \| 5 \(ok 4, fail 0, info 1\) \|/);
     assert.match(md, /Read of k1 by process 2 returned 1/);
+  });
+
+  test('a $GITHUB_STEP_SUMMARY that cannot be written is a warning: the run directory gets every report', async () => {
+    const before = process.env.GITHUB_STEP_SUMMARY;
+    const ci = path.join(runDir, 'no-such-dir', 'summary.md');
+    process.env.GITHUB_STEP_SUMMARY = ci;
+    const warnings: string[] = [];
+    try {
+      await writeReports(runDir, results, events, (line) => warnings.push(line));
+    } finally {
+      if (before === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+      else process.env.GITHUB_STEP_SUMMARY = before;
+    }
+    assert.deepEqual(warnings.length, 1);
+    assert.match(warnings[0], new RegExp(`^could not append summary\\.md to \\$GITHUB_STEP_SUMMARY \\(${ci.replaceAll('.', '\\.')}\\): ENOENT`));
+    assert.equal(JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')).valid, false);
+    assert.match(readFileSync(path.join(runDir, 'summary.md'), 'utf8'), /INVALID/);
   });
 });
 
