@@ -281,7 +281,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     events: recorder.events,
     checks: [
       ...checks,
-      ...otherChecks(plan, recorder.events, nemesisEvents, {from: workloadStartNs, to: workloadEndNs}, cluster?.unexpectedExits ?? [], harnessFailed),
+      ...otherChecks(plan, recorder.events, nemesisEvents, {from: workloadStartNs, to: workloadEndNs}, cluster?.unexpectedExits ?? [], harnessFailed ? 'the harness failed' : signal.aborted ? 'the run was interrupted' : null),
     ],
     nemesis: nemesisEvents,
     problems,
@@ -292,14 +292,18 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   return results;
 }
 
-/** Availability, recovery and no-crash (issue 7), with their bounds from the plan's `check`. */
+/**
+ * Availability, recovery and no-crash (issue 7), with their bounds from the plan's `check`.
+ * @param notJudged why availability and recovery say nothing about the system this time (the
+ *   harness failed, or the run was interrupted and its faults cut short): they are then "unknown".
+ */
 function otherChecks(
   plan: Plan,
   events: readonly HistoryEvent[],
   nemesis: readonly NemesisEvent[],
   workload: {from: number; to: number},
   exits: readonly UnexpectedExit[],
-  harnessFailed: boolean,
+  notJudged: string | null,
 ): CheckSummary[] {
   const timed = <T>(f: () => T): [T, number] => {
     const t = performance.now();
@@ -315,11 +319,11 @@ function otherChecks(
   const [recovery, tr] = timed(() => checkRecovery(events, healed, workload.to, within));
   out.push({name: 'recovery', ...recovery, durationMs: tr});
   if (plan.check.noCrash) out.push({name: 'no-crash', ...checkNoCrash(exits), durationMs: 0});
-  // When the harness could not carry out the plan (the proxy server died, a fault failed), a low
-  // availability or a slow recovery says nothing about the system: those are not judged.
-  return harnessFailed
-    ? out.map((c) => (c.valid === false && c.name !== 'no-crash' ? {...c, valid: 'unknown' as const, explanation: `not judged, the harness failed: ${c.explanation}`} : c))
-    : out;
+  // When the harness could not carry out the plan (the proxy server died, a fault failed) or the
+  // run was cut short, availability and recovery say nothing about the system: not judged.
+  return notJudged === null
+    ? out
+    : out.map((c) => (c.name === 'no-crash' ? c : {...c, valid: 'unknown' as const, explanation: `not judged, ${notJudged}: ${c.explanation}`}));
 }
 
 /** Waits for every promise, then rejects with the first rejection if any. */

@@ -108,6 +108,13 @@ describe('faultline run', () => {
     const results = readResults(runDir);
     assert.ok(results.stats.operations > 25);
     assert.match(readFileSync(path.join(runDir, 'summary.md'), 'utf8'), /interrupted/);
+    // Its faults were cut short: availability and recovery are not judged (junit: skipped).
+    for (const name of ['availability', 'recovery']) {
+      const c = results.checks.find((k) => k.name === name);
+      assert.equal(c?.valid, 'unknown', name);
+      assert.match(c.explanation, /^not judged, the run was interrupted: /);
+    }
+    assert.match(readFileSync(path.join(runDir, 'junit.xml'), 'utf8'), /<testcase [^>]*name="availability"[^>]*>\s*<skipped message="not judged, the run was interrupted/);
     assert.deepEqual(survivors(runDir), []);
   });
 });
