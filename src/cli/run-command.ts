@@ -11,23 +11,24 @@ import {checkExternalToxiproxy, makeRunDir, runPlan, type RunStatus} from '../ru
 import {FaultlineCommand} from './base.js';
 import {progressDisplay} from './progress.js';
 
+/** The flags of `run`; `replay` has them all but `--seed`. */
+export const RUN_FLAGS = {
+  seed: Flags.integer({description: "Seed for every random choice; overrides the plan's seed. Printed by every run.", min: 0, max: 2 ** 31 - 1}),
+  out: Flags.string({description: 'Folder that receives the run directory.', default: 'runs'}),
+  quiet: Flags.boolean({char: 'q', description: 'Print only the verdict.', default: false}),
+  'toxiproxy-url': Flags.string({
+    description:
+      "API URL of an external Toxiproxy server to use instead of the embedded one; overrides the plan's proxy.url. " +
+      'The run creates its own proxies there (named fl-<run id>-…), never calls /reset, and deletes them at the end.',
+    helpValue: 'http://127.0.0.1:8474',
+  }),
+};
+
 /**
- * What `run` and `replay` share: the run flags, running a loaded plan with a status line and
- * Ctrl-C handling, and printing the verdict.
+ * What `run` and `replay` share: running a loaded plan with a status line and Ctrl-C handling,
+ * and printing the verdict.
  */
 export abstract class RunCommand extends FaultlineCommand {
-  static override flags = {
-    seed: Flags.integer({description: "Seed for every random choice; overrides the plan's seed. Printed by every run.", min: 0, max: 2 ** 31 - 1}),
-    out: Flags.string({description: 'Folder that receives the run directory.', default: 'runs'}),
-    quiet: Flags.boolean({char: 'q', description: 'Print only the verdict.', default: false}),
-    'toxiproxy-url': Flags.string({
-      description:
-        "API URL of an external Toxiproxy server to use instead of the embedded one; overrides the plan's proxy.url. " +
-        'The run creates its own proxies there (named fl-<run id>-…), never calls /reset, and deletes them at the end.',
-      helpValue: 'http://127.0.0.1:8474',
-    }),
-  };
-
   static override enableJsonFlag = true;
 
   /**

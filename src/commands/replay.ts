@@ -5,7 +5,7 @@ import {InputError} from '../errors/index.js';
 import {pinnedFromEvents, type NemesisEvent} from '../nemesis/index.js';
 import {loadPlan} from '../plan/index.js';
 import type {RunResults} from '../report/index.js';
-import {RunCommand} from '../cli/run-command.js';
+import {RUN_FLAGS, RunCommand} from '../cli/run-command.js';
 
 /** `faultline replay RUN_DIR`: runs a recorded run again with the same plan, seed and fault timeline. */
 export default class Replay extends RunCommand {
@@ -17,6 +17,9 @@ recorded run (a leader isolated then is isolated again, even if another node lea
 nodes' own timing is not replayed, so the history differs; the faults do not.`;
 
   static override examples = [{description: 'Replay a recorded run.', command: '<%= config.bin %> <%= command.id %> runs/20261130-134032-raft-partition'}];
+
+  /** The run flags but --seed: a replay keeps the recorded seed (`faultline run PLAN --seed N` chooses one). */
+  static override flags = (({seed: _seed, ...rest}) => rest)(RUN_FLAGS);
 
   static override args = {
     runDir: Args.string({description: 'A run directory (runs/<time>-<plan>).', required: true}),

@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core';
-import {RunCommand} from '../cli/run-command.js';
+import {RUN_FLAGS, RunCommand} from '../cli/run-command.js';
 import {loadPlan} from '../plan/index.js';
 import type {RunResults} from '../report/index.js';
 
@@ -26,6 +26,8 @@ once (exit 3). history.jsonl keeps every event recorded, whatever happens.`;
       command: '<%= config.bin %> <%= command.id %> plans/raft-smoke.yaml --toxiproxy-url http://127.0.0.1:8474',
     },
   ];
+
+  static override flags = RUN_FLAGS;
 
   static override args = {
     plan: Args.string({description: 'Path of a YAML chaos plan (see docs/plans.md).', required: true}),

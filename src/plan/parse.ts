@@ -240,5 +240,5 @@ export function formatPlan(plan: Plan): string {
     check: {...plan.check, timeLimit: d(plan.check.timeLimit), recovery: {within: d(plan.check.recovery.within)}, convergence: {within: d(plan.check.convergence.within)}},
     ...(plan.proxy.url ? {proxy: plan.proxy} : {}),
   };
-  return `# Resolved by faultline: defaults filled in, seed written. Replay with: faultline run <this file>\n${stringify(resolved)}`;
+  return `# Resolved by faultline: defaults filled in, seed written. Replay with: faultline replay <this folder> (same fault targets) or faultline run <this file> (same seed)\n${stringify(resolved)}`;
 }

@@ -79,6 +79,10 @@ describe('faultline run', () => {
     assert.ok(faults(original).length >= 2);
     assert.deepEqual(faults(onlyRunDir(again)), faults(original));
     assert.match(readFileSync(path.join(onlyRunDir(again), 'plan.yaml'), 'utf8'), /^seed: 77$/m);
+    // A replay keeps the recorded seed: --seed is not one of its flags.
+    const reseeded = await faultline(['replay', original, '--seed', '8', '--out', again]);
+    assert.equal(reseeded.exitCode, 2);
+    assert.match(reseeded.stderr, /Nonexistent flag: --seed/);
   });
 
   test('a bad plan exits 2 with one line naming file, line, column and field', async () => {
