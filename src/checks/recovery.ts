@@ -25,7 +25,7 @@ export function checkRecovery(events: readonly HistoryEvent[], healed: readonly 
   }
   return {
     valid: true,
-    explanation: judged === 0 ? 'no heal to judge' : `after each of ${judged} heals an operation succeeded within ${worst.toFixed(0)} ms (bound ${withinMs} ms)`,
+    explanation: judged === 0 ? 'no heal to judge' : `after ${judged === 1 ? 'the heal' : `each of ${judged} heals`} an operation succeeded within ${worst.toFixed(0)} ms (bound ${withinMs} ms)`,
     figures: {heals: judged, worstRecoveryMs: worst},
   };
 }

@@ -61,7 +61,8 @@ export function errorTextOf(body: string): string {
 function describeNetworkError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = (e as Error & { cause?: unknown }).cause;
-  const causeText = cause instanceof Error ? cause.message : cause !== undefined ? String(cause) : '';
+  // One line: OpenSSL's messages (an https:// URL to a plain-HTTP server) end with a newline.
+  const causeText = (cause instanceof Error ? cause.message : cause !== undefined ? String(cause) : '').replace(/\s+/g, ' ').trim();
   if (causeText === 'bad port') return `${e.message} (bad port: Node's fetch refuses this port, which the Fetch standard blocks; use another)`;
   return causeText && !e.message.includes(causeText) ? `${e.message} (${causeText})` : e.message;
 }
