@@ -4,7 +4,7 @@ import {listRuns, verdictWord, type RunListing} from '../report/index.js';
 
 /** `faultline runs`: past runs, newest first. */
 export default class Runs extends FaultlineCommand {
-  static override summary = 'List past runs: time, plan, verdict, operations and path, newest first.';
+  static override summary = 'List past runs: time, verdict, operations, plan and path, newest first.';
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --last', '<%= config.bin %> <%= command.id %> --json'];
 

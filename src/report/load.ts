@@ -43,13 +43,18 @@ export interface RunListing {
   seed: number | null;
 }
 
-/** Lists run directories under `parent`, newest first. Folders without history.jsonl are skipped. */
+/**
+ * Lists run directories under `parent`, newest first. Folders without history.jsonl are skipped;
+ * a `parent` that does not exist yet has no runs.
+ * @throws InputError when `parent` is not a folder or cannot be read (names `--out`).
+ */
 export function listRuns(parent: string): RunListing[] {
   let names: string[];
   try {
     names = readdirSync(parent);
-  } catch {
-    return [];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new InputError(`--out: ${parent} is not a folder of runs (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const runs: Array<RunListing & {mtimeMs: number}> = [];
   for (const name of names) {
