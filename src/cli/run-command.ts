@@ -1,8 +1,7 @@
 import path from 'node:path';
 import {Flags} from '@oclif/core';
 import chalk from 'chalk';
-import {killAllChildren} from '../cluster/index.js';
-import {ETCD_INSTALL_HINT, findEtcd} from '../etcd/index.js';
+import {killAllChildren, systemUnavailable} from '../cluster/index.js';
 import {ExitCode, InputError} from '../errors/index.js';
 import type {PinnedOccurrence} from '../nemesis/index.js';
 import type {Plan} from '../plan/index.js';
@@ -46,7 +45,8 @@ export abstract class RunCommand extends FaultlineCommand {
     const plan = {...loaded, seed: flags.seed ?? loaded.seed, proxy: {...loaded.proxy, url: proxyUrl}};
     // An external server is checked before the run directory exists and before any node starts.
     if (proxyUrl !== undefined) await checkExternalToxiproxy(proxyUrl, flags['toxiproxy-url'] === undefined ? `${args.plan}: proxy.url` : '--toxiproxy-url');
-    if (plan.cluster.system === 'etcd' && !findEtcd()) throw new InputError(`${args.plan}: cluster.system: etcd is not installed (no etcd on PATH); ${ETCD_INSTALL_HINT}`);
+    const unavailable = systemUnavailable(plan.cluster.system);
+    if (unavailable !== null) throw new InputError(`${args.plan}: ${unavailable}`);
     const runDir = makeRunDir(flags.out, plan.name);
     const quiet = flags.quiet || this.jsonEnabled();
     const progress = quiet ? null : progressDisplay((line) => process.stderr.write(line + '\n'));

@@ -1,4 +1,5 @@
-import {etcdCommand, findEtcd} from '../etcd/command.js';
+import which from 'which';
+import {ETCD_INSTALL_HINT, etcdCommand, findEtcd} from '../etcd/command.js';
 import type {CustomSystem, SYSTEMS} from '../plan/schema.js';
 import {builtinNodeScript} from './paths.js';
 import type {NodeId} from './topology.js';
@@ -49,6 +50,21 @@ export type BuiltinSystem = (typeof SYSTEMS)[number];
 
 /** A plan's `cluster.system`: a built-in system's name, or a user's own command. */
 export type SystemSpec = BuiltinSystem | CustomSystem;
+
+/**
+ * Why a system's nodes cannot start on this machine, in one line naming the plan field, or null:
+ * etcd not on PATH, or a custom command whose program is not an executable file, looked up as the
+ * node start looks it up (on PATH, or from the working directory when it holds a slash). A program
+ * given by a placeholder is not checked.
+ */
+export function systemUnavailable(system: SystemSpec): string | null {
+  if (system === 'etcd') return findEtcd() === null ? `cluster.system: etcd is not installed (no etcd on PATH); ${ETCD_INSTALL_HINT}` : null;
+  if (typeof system === 'string') return null;
+  const program = system.command[0];
+  if (program.includes('{') || which.sync(program, {nothrow: true}) !== null) return null;
+  const where = program.includes('/') ? `from ${process.cwd()}` : 'on PATH';
+  return `cluster.system.command: ${program} is not an executable file (looked up ${where})`;
+}
 
 /** How a system is named in logs and reports: `raft`, `paxos`, `hashring`, `etcd` or `custom`. */
 export function systemName(system: SystemSpec): string {

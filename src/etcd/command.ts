@@ -1,5 +1,4 @@
-import {accessSync, constants} from 'node:fs';
-import path from 'node:path';
+import which from 'which';
 import type {NodeLaunch} from '../cluster/systems.js';
 
 /** etcd's heartbeat interval in ms: half etcd's default of 100 ms, so that runs are quick on loopback. */
@@ -17,16 +16,7 @@ export const ETCD_INSTALL_HINT = 'install Debian\'s etcd-server package (apt-get
  * @returns its path, or null when there is none.
  */
 export function findEtcd(pathVariable: string = process.env.PATH ?? ''): string | null {
-  for (const dir of pathVariable.split(path.delimiter).filter(Boolean)) {
-    const file = path.join(dir, 'etcd');
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
+  return which.sync('etcd', {path: pathVariable, nothrow: true});
 }
 
 /**
