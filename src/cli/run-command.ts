@@ -108,6 +108,8 @@ export abstract class RunCommand extends FaultlineCommand {
     this.log(`${colour.bold(verdictWord(results.valid))}  ${results.plan.name}  seed ${results.plan.seed}`);
     this.log(`  ${s.operations} operations (ok ${s.ok}, fail ${s.fail}, info ${s.info}), ${s.okPerSec} ok/s`);
     for (const c of results.checks) this.log(`  ${c.name}: ${colourOf(c.valid)(verdictWord(c.valid))} — ${c.explanation} (${Math.round(c.durationMs)} ms)`);
+    // Explanations give times on the run clock; the plan's `at:` offsets count from the workload's start.
+    if (results.valid === false) this.log(`  (times are seconds since the run started; the workload, and the plan's at: offsets, began at ${(results.workloadStartMs / 1000).toFixed(3)} s)`);
     for (const p of results.problems) this.log(chalk.yellow(`  problem: ${p}`));
     this.log(`  report: ${path.join(runDir, 'report.html')}`);
     this.log(`  replay: ${results.replay}`);

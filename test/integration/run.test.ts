@@ -39,6 +39,7 @@ describe('faultline run', () => {
     assert.ok(bad.length > 0);
     assert.match(result.stdout, new RegExp(`INVALID — Read of (${bad.join('|')}) by process \\d+ returned`));
     assert.match(readFileSync(path.join(runDir, 'junit.xml'), 'utf8'), /<failure message="Read of k\d+ by process \d+ returned/);
+    assert.match(result.stdout, new RegExp(`^  \\(times are seconds since the run started; the workload, and the plan's at: offsets, began at ${(results.workloadStartMs / 1000).toFixed(3).replace('.', '\\.')} s\\)$`, 'm'));
     assert.deepEqual(survivors(runDir), []);
   });
 
