@@ -114,8 +114,9 @@ export class Link {
     const slot = this.slots[i];
     const { held, ended } = slot.stage.stop();
     this.slots.splice(i, 1);
-    // Held data is older than anything in the stage before, so it goes first.
-    if (!slot.inputEnded) for (const c of held) this.deliver(i, c);
+    // Held data is older than anything in the stage before, so it goes first; a stage whose input
+    // had ended may still hold data it was draining, which goes on before the end.
+    for (const c of held) this.deliver(i, c);
     if (ended || slot.toxic.type === 'timeout') this.endAt(i);
     if (i > 0) this.restart(this.slots[i - 1]);
     this.poke();

@@ -1,5 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { ProxyControl, type ToxiproxyServer } from '../../src/proxy/index.js';
 import { connect, portOf, sleep, startEcho, startServer } from './helpers.js';
 
@@ -47,5 +48,24 @@ test('updating a bandwidth toxic while it paces a large chunk loses no piece of 
     await c.closed;
   } finally {
     await control.deleteProxy('bwupd');
+  }
+});
+
+test('removing a latency toxic whose input already ended flushes the data it holds before closing', async () => {
+  // An upstream that sends 'hello' and closes at once.
+  const up = net.createServer((s) => s.end('hello'));
+  await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+  const p = await control.createProxy('rmend', '127.0.0.1:0', `127.0.0.1:${(up.address() as net.AddressInfo).port}`);
+  try {
+    await control.addToxic('rmend', { name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1000, jitter: 0 } });
+    const c = await connect(portOf(p.listen));
+    await sleep(300); // 'hello' and the upstream's FIN are in the latency stage
+    assert.equal(c.received().length, 0);
+    await control.removeToxic('rmend', 'lat');
+    await c.closed;
+    assert.equal(c.received().toString(), 'hello');
+  } finally {
+    await control.deleteProxy('rmend');
+    await new Promise<void>((r) => up.close(() => r()));
   }
 });
