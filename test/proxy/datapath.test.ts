@@ -69,3 +69,42 @@ test('removing a latency toxic whose input already ended flushes the data it hol
     await new Promise<void>((r) => up.close(() => r()));
   }
 });
+
+test('a stream the upstream reads slowly still arrives whole after the client closed', { timeout: 60_000 }, async () => {
+  // The client sends 6,000,000 bytes and closes; every 100 ms the upstream reads until it has taken
+  // 20,000 bytes (about 0.5 MB/s), so the proxy is still flushing its last bytes over 2 s after the
+  // client's FIN. It used to destroy the upstream socket then: 5,766,629 bytes arrived, and a FIN.
+  const payload = pattern(6_000_000);
+  const got: Buffer[] = [];
+  let upstreamClosed!: Promise<unknown>;
+  const up = net.createServer((s) => {
+    s.on('error', () => undefined);
+    s.pause();
+    const tick = setInterval(() => {
+      let n = 0;
+      for (let b = s.read() as Buffer | null; b; b = n < 20_000 ? (s.read() as Buffer | null) : null) {
+        got.push(b);
+        n += b.length;
+      }
+    }, 100);
+    upstreamClosed = new Promise((r) => s.once('close', () => {
+      clearInterval(tick);
+      for (let b = s.read() as Buffer | null; b; b = s.read() as Buffer | null) got.push(b);
+      r(undefined);
+    }));
+  });
+  await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+  const p = await control.createProxy('slowrd', '127.0.0.1:0', `127.0.0.1:${(up.address() as net.AddressInfo).port}`);
+  try {
+    const c = await connect(portOf(p.listen));
+    c.socket.end(payload);
+    await c.closed;
+    await upstreamClosed;
+    const all = Buffer.concat(got);
+    assert.equal(all.length, payload.length, `received ${all.length} of ${payload.length} bytes`);
+    assert.ok(all.equals(payload), 'bytes differ');
+  } finally {
+    await control.deleteProxy('slowrd');
+    await new Promise<void>((r) => up.close(() => r()));
+  }
+});
