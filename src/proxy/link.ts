@@ -96,6 +96,7 @@ export class Link {
 
   /** Restarts the named toxic's stage with its new attributes and a new toxicity roll (§4.5). */
   updateToxic(toxic: ToxicRecord): void {
+    if (this.writerEnded) return; // ended or disposed: no stage to restart
     const slot = this.slots.find((s) => s.toxic.name === toxic.name);
     if (!slot) return;
     slot.toxic = toxic;
@@ -107,6 +108,7 @@ export class Link {
    * the link (Go `TimeoutToxic.Cleanup`); the stage before it restarts.
    */
   removeToxic(name: string): void {
+    if (this.writerEnded) return; // ended or disposed: nothing left to flush or close
     const i = this.slots.findIndex((s) => s.toxic.name === name);
     if (i < 0) return;
     const slot = this.slots[i];
