@@ -23,8 +23,6 @@ import { startStage, type Chunk, type Stage, type StageState, type StreamDirecti
  */
 export const LINK_HIGH_WATER_BYTES = 1024 * 1024;
 
-/** How long a closing socket may take to flush its last bytes before it is destroyed, in ms. */
-const FLUSH_BEFORE_DESTROY_MS = 2000;
 
 interface Slot {
   toxic: ToxicRecord;
@@ -98,6 +96,7 @@ export class Link {
 
   /** Restarts the named toxic's stage with its new attributes and a new toxicity roll (§4.5). */
   updateToxic(toxic: ToxicRecord): void {
+    if (this.writerEnded) return; // ended or disposed: no stage to restart
     const slot = this.slots.find((s) => s.toxic.name === toxic.name);
     if (!slot) return;
     slot.toxic = toxic;
@@ -109,13 +108,15 @@ export class Link {
    * the link (Go `TimeoutToxic.Cleanup`); the stage before it restarts.
    */
   removeToxic(name: string): void {
+    if (this.writerEnded) return; // ended or disposed: nothing left to flush or close
     const i = this.slots.findIndex((s) => s.toxic.name === name);
     if (i < 0) return;
     const slot = this.slots[i];
     const { held, ended } = slot.stage.stop();
     this.slots.splice(i, 1);
-    // Held data is older than anything in the stage before, so it goes first.
-    if (!slot.inputEnded) for (const c of held) this.deliver(i, c);
+    // Held data is older than anything in the stage before, so it goes first; a stage whose input
+    // had ended may still hold data it was draining, which goes on before the end.
+    for (const c of held) this.deliver(i, c);
     if (ended || slot.toxic.type === 'timeout') this.endAt(i);
     if (i > 0) this.restart(this.slots[i - 1]);
     this.poke();
@@ -214,7 +215,13 @@ export class Link {
   }
 }
 
-/** Closes a socket after its pending writes flushed (FIN), destroying it after at most {@link FLUSH_BEFORE_DESTROY_MS}. */
+/**
+ * Closes a socket after its pending writes flushed (FIN), however long the peer takes to read them,
+ * as Go's `Close()` after its blocking writes does: the kernel delivers what was written. A peer
+ * that never reads keeps the socket until the connection is closed ({@link Connection.close}:
+ * disable, delete, shutdown). Until 2026-12 it was destroyed after 2 s, which cut the tail off a
+ * stream read at under ~0.5 MB/s (6,000,000 bytes: 233,371–396,160 lost, with a clean FIN).
+ */
 function closeSocket(s: Socket): void {
   if (s.destroyed) return;
   s.end();
@@ -222,12 +229,7 @@ function closeSocket(s: Socket): void {
     s.destroy();
     return;
   }
-  const timer = setTimeout(() => s.destroy(), FLUSH_BEFORE_DESTROY_MS);
-  timer.unref();
-  s.once('finish', () => {
-    clearTimeout(timer);
-    s.destroy();
-  });
+  s.once('finish', () => s.destroy());
 }
 
 /** A socket and the reader its reads go through. */
@@ -241,6 +243,8 @@ export class Connection {
   readonly upstream: Link;
   readonly downstream: Link;
   private ended = 0;
+  /** Both links ended; the sockets are flushing their last bytes ({@link finish}). */
+  private finishing = false;
   private closed = false;
 
   /**
@@ -280,7 +284,7 @@ export class Connection {
 
   /** Called by a link whose pipeline has ended: close its destination, end the other link. */
   linkEnded(link: Link): void {
-    if (this.closed) return;
+    if (this.closed || this.finishing) return;
     if (this.reset) {
       this.close();
       return;
@@ -310,13 +314,29 @@ export class Connection {
     this.onClosed(this);
   }
 
+  /**
+   * Both links ended: each socket is closed once its unsent data is flushed. The connection stays
+   * open (listed by its proxy, so {@link close} still tears it down) until both sockets closed.
+   */
   private finish(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closed || this.finishing) return;
+    this.finishing = true;
     this.upstream.dispose();
     this.downstream.dispose();
+    let open = 0;
+    const closed = (): void => {
+      if (--open > 0 || this.closed) return;
+      this.closed = true;
+      this.onClosed(this);
+    };
+    for (const s of [this.client, this.server]) {
+      if (s.destroyed) continue;
+      open++;
+      s.once('close', closed);
+    }
+    open++;
     closeSocket(this.client);
     closeSocket(this.server);
-    this.onClosed(this);
+    closed();
   }
 }

@@ -117,7 +117,11 @@ abstract class QueueStage implements Stage {
   private stopped = false;
   private pumping = false;
   constructor(protected readonly port: StagePort) {}
-  /** Wait in ms before the head chunk goes; may split the head (return the piece to send). */
+  /**
+   * Wait in ms before the head chunk goes. `done`: the head leaves whole (`piece` is the head).
+   * Otherwise `piece`, if any, is a prefix of the head, cut off only when it is sent: a stage
+   * stopped during the wait hands back the whole head, piece included.
+   */
   protected abstract next(): { waitMs: number; piece: Chunk | null; done: boolean };
   /** Called with the real elapsed wait after a timer fired. */
   protected afterWait(_plannedMs: number, _actualMs: number): void {}
@@ -143,6 +147,12 @@ abstract class QueueStage implements Stage {
     this.queue = [];
     return { held, ended: this.ending };
   }
+  /** Takes the head (`done`) or `piece` off the front of it out of the queue, and emits `piece`. */
+  private send(piece: Chunk | null, done: boolean): void {
+    if (done) this.queue.shift();
+    else if (piece) this.queue[0].data = this.queue[0].data.subarray(piece.data.length);
+    if (piece) this.port.emit(piece);
+  }
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
@@ -157,16 +167,14 @@ abstract class QueueStage implements Stage {
         }
         const { waitMs, piece, done } = this.next();
         if (waitMs <= 0) {
-          if (done) this.queue.shift();
-          if (piece) this.port.emit(piece);
+          this.send(piece, done);
           continue;
         }
         const start = now();
         this.timer.set(waitMs, () => {
           if (this.stopped) return;
           this.afterWait(waitMs, now() - start);
-          if (done) this.queue.shift();
-          if (piece) this.port.emit(piece);
+          this.send(piece, done);
           this.pump();
         });
       }
@@ -204,8 +212,8 @@ class BandwidthStage extends QueueStage {
     if (this.rateKBps <= 0) return { waitMs: 0, piece: head, done: true };
     const max = this.rateKBps * 100;
     if (head.data.length > max) {
+      // Cut off when sent (QueueStage.send): an update or removal during the wait keeps it.
       const piece = { data: head.data.subarray(0, max), t: head.t };
-      head.data = head.data.subarray(max);
       this.measuring = false;
       return { waitMs: 100, piece, done: false };
     }

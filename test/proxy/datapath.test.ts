@@ -1,0 +1,110 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { ProxyControl, type ToxiproxyServer } from '../../src/proxy/index.js';
+import { connect, portOf, sleep, startEcho, startServer } from './helpers.js';
+
+// Data integrity of the relay when toxics are updated or removed while they hold data
+// (reference toxiproxy-api.md §5.1: "Remove: data held by that stage is flushed on").
+
+let server: ToxiproxyServer;
+let echo: Awaited<ReturnType<typeof startEcho>>;
+let control: ProxyControl;
+
+before(async () => {
+  server = await startServer();
+  echo = await startEcho();
+  control = new ProxyControl(server.url);
+});
+after(async () => {
+  await server.close();
+  await echo.close();
+});
+
+function pattern(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 31 + (i >> 8)) & 255;
+  return b;
+}
+
+test('updating a bandwidth toxic while it paces a large chunk loses no piece of it', async () => {
+  const p = await control.createProxy('bwupd', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
+  try {
+    // rate 10 KB/s: a 5000-byte chunk leaves as 1000-byte pieces, 100 ms apart.
+    await control.addToxic('bwupd', { name: 'bw', type: 'bandwidth', stream: 'downstream', toxicity: 1, attributes: { rate: 10 } });
+    const c = await connect(portOf(p.listen));
+    const payload = pattern(5000);
+    c.socket.write(payload);
+    await c.waitFor(1000, 5000); // the first piece is out, the second is waiting for its 100 ms
+    await sleep(30);
+    const res = await fetch(`${server.url}/proxies/bwupd/toxics/bw`, { method: 'PATCH', body: JSON.stringify({ attributes: { rate: 10 } }) });
+    assert.equal(res.status, 200);
+    await res.text();
+    await sleep(1500);
+    const got = c.received();
+    assert.equal(got.length, payload.length, `received ${got.length} of ${payload.length} bytes`);
+    assert.ok(got.equals(payload), 'bytes differ');
+    c.destroy();
+    await c.closed;
+  } finally {
+    await control.deleteProxy('bwupd');
+  }
+});
+
+test('removing a latency toxic whose input already ended flushes the data it holds before closing', async () => {
+  // An upstream that sends 'hello' and closes at once.
+  const up = net.createServer((s) => s.end('hello'));
+  await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+  const p = await control.createProxy('rmend', '127.0.0.1:0', `127.0.0.1:${(up.address() as net.AddressInfo).port}`);
+  try {
+    await control.addToxic('rmend', { name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1000, jitter: 0 } });
+    const c = await connect(portOf(p.listen));
+    await sleep(300); // 'hello' and the upstream's FIN are in the latency stage
+    assert.equal(c.received().length, 0);
+    await control.removeToxic('rmend', 'lat');
+    await c.closed;
+    assert.equal(c.received().toString(), 'hello');
+  } finally {
+    await control.deleteProxy('rmend');
+    await new Promise<void>((r) => up.close(() => r()));
+  }
+});
+
+test('a stream the upstream reads slowly still arrives whole after the client closed', { timeout: 60_000 }, async () => {
+  // The client sends 6,000,000 bytes and closes; every 100 ms the upstream reads until it has taken
+  // 20,000 bytes (about 0.5 MB/s), so the proxy is still flushing its last bytes over 2 s after the
+  // client's FIN. It used to destroy the upstream socket then: 5,766,629 bytes arrived, and a FIN.
+  const payload = pattern(6_000_000);
+  const got: Buffer[] = [];
+  let upstreamClosed!: Promise<unknown>;
+  const up = net.createServer((s) => {
+    s.on('error', () => undefined);
+    s.pause();
+    const tick = setInterval(() => {
+      let n = 0;
+      for (let b = s.read() as Buffer | null; b; b = n < 20_000 ? (s.read() as Buffer | null) : null) {
+        got.push(b);
+        n += b.length;
+      }
+    }, 100);
+    upstreamClosed = new Promise((r) => s.once('close', () => {
+      clearInterval(tick);
+      for (let b = s.read() as Buffer | null; b; b = s.read() as Buffer | null) got.push(b);
+      r(undefined);
+    }));
+  });
+  await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+  const p = await control.createProxy('slowrd', '127.0.0.1:0', `127.0.0.1:${(up.address() as net.AddressInfo).port}`);
+  try {
+    const c = await connect(portOf(p.listen));
+    c.socket.end(payload);
+    await c.closed;
+    await upstreamClosed;
+    const all = Buffer.concat(got);
+    assert.equal(all.length, payload.length, `received ${all.length} of ${payload.length} bytes`);
+    assert.ok(all.equals(payload), 'bytes differ');
+  } finally {
+    await control.deleteProxy('slowrd');
+    await new Promise<void>((r) => up.close(() => r()));
+  }
+});
