@@ -8,6 +8,11 @@ import {ExitCode, FaultlineError} from '../errors/index.js';
  * harness failure (exit 3) shown as one line, with the stack only when DEBUG is set.
  */
 export abstract class FaultlineCommand extends Command {
+  /** One warning line on stderr: something went wrong that does not change the outcome. */
+  protected readonly warnLine = (line: string): void => {
+    process.stderr.write(`${chalk.yellow('warning')} ${line}\n`);
+  };
+
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error;
     if (error instanceof FaultlineError) {

@@ -83,7 +83,7 @@ export abstract class RunCommand extends FaultlineCommand {
       results = await runPlan({plan, planFile: args.plan, runDir, signal: interrupt.signal, pinned,
         checkSignal: stopCheck.signal,
         log,
-        warn: (line) => process.stderr.write(`${chalk.yellow('warning')} ${line}\n`),
+        warn: this.warnLine,
         onStatus: (s) => {
           phase = s.phase;
           progress?.update(s);

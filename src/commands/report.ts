@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core';
 import path from 'node:path';
-import chalk from 'chalk';
 import {FaultlineCommand} from '../cli/base.js';
 import {loadRun, writeReports} from '../report/index.js';
 
@@ -21,7 +20,7 @@ directory copied from CI.`;
   public async run(): Promise<{report: string}> {
     const {args} = await this.parse(Report);
     const run = loadRun(args.runDir);
-    await writeReports(args.runDir, run.results, run.events, (line) => process.stderr.write(`${chalk.yellow('warning')} ${line}\n`));
+    await writeReports(args.runDir, run.results, run.events, this.warnLine);
     const report = path.join(args.runDir, 'report.html');
     this.log(report);
     return {report};

@@ -58,13 +58,13 @@ An API address it cannot listen on (port in use, address not local) is one error
         config = await readFile(flags.config, 'utf8');
       } catch (e) {
         // Like toxiproxy-server -config: an unreadable file is logged and the server still starts.
-        this.logToStderr(`warning Error reading config file ${flags.config}: ${e instanceof Error ? e.message : String(e)}`);
+        this.warnLine(`Error reading config file ${flags.config}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
     const log = (e: ApiLogEntry): void => {
       // The server logs a bad --config body as method CONFIG; name the file, as toxiproxy-server does.
       if (e.method === 'CONFIG') {
-        this.logToStderr(`warning Failed to populate proxies from config file ${flags.config}: ${e.error}`);
+        this.warnLine(`Failed to populate proxies from config file ${flags.config}: ${e.error}`);
         return;
       }
       this.log(`${new Date().toISOString()} ${e.method} ${e.path} ${e.status} ${e.durationMs.toFixed(1)}ms${e.error ? ` ${e.error}` : ''}`);
