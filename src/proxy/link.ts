@@ -112,11 +112,11 @@ export class Link {
     const i = this.slots.findIndex((s) => s.toxic.name === name);
     if (i < 0) return;
     const slot = this.slots[i];
-    const { held, ended } = slot.stage.stop();
+    const { interrupted, held, ended } = slot.stage.stop();
     this.slots.splice(i, 1);
     // Held data is older than anything in the stage before, so it goes first; a stage whose input
     // had ended may still hold data it was draining, which goes on before the end.
-    for (const c of held) this.deliver(i, c);
+    for (const c of [...interrupted, ...held]) this.deliver(i, c);
     if (ended || slot.toxic.type === 'timeout') this.endAt(i);
     if (i > 0) this.restart(this.slots[i - 1]);
     this.poke();
@@ -151,11 +151,15 @@ export class Link {
     };
   }
 
+  /** Go's interrupt and re-run: the chunk in progress goes on undelayed, the rest into the new stage. */
   private restart(slot: Slot): void {
-    const { held, ended } = slot.stage.stop();
+    const { interrupted, held, ended } = slot.stage.stop();
+    const i = this.slots.indexOf(slot);
+    for (const c of interrupted) this.deliver(i + 1, c);
     slot.stage = startStage(slot.toxic, this.portFor(slot), slot.state);
     for (const c of held) slot.stage.write(c);
     if (ended) slot.stage.end();
+    this.poke();
   }
 
   private deliver(index: number, c: Chunk): void {

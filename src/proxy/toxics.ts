@@ -78,9 +78,26 @@ export interface Stage {
   end(): void;
   /** Bytes held by the stage; the link pauses its source above a high-water mark. */
   queuedBytes(): number;
-  /** Stops timers and hands back the data it still holds, in order, and whether an end is pending. */
-  stop(): { held: Chunk[]; ended: boolean };
+  /** Stops timers and hands back the data it still holds, and whether an end is pending. */
+  stop(): StageRemains;
 }
+
+/**
+ * What a stopped stage still held. Go interrupts a toxic's goroutine to restart or remove it, and
+ * the toxic sends the chunk it was working on (waiting out its latency, its bandwidth slot, or
+ * slicing it) on at once, undelayed, before it returns (`toxics/latency.go`, `bandwidth.go`,
+ * `slicer.go`); chunks still queued behind it are read by the restarted toxic.
+ */
+export interface StageRemains {
+  /** The chunk in progress (at most one; for slicer, the rest of the chunk being sliced): goes on at once. */
+  interrupted: Chunk[];
+  /** Chunks not yet started, in order. */
+  held: Chunk[];
+  /** Whether the stage's input had ended. */
+  ended: boolean;
+}
+
+const NOTHING_HELD: StageRemains = Object.freeze({ interrupted: [], held: [], ended: false }) as StageRemains;
 
 /** Per-link state that survives stage restarts (only `limit_data` uses it). */
 export interface StageState {
@@ -101,8 +118,8 @@ class NoopStage implements Stage {
   queuedBytes(): number {
     return 0;
   }
-  stop(): { held: Chunk[]; ended: boolean } {
-    return { held: [], ended: false };
+  stop(): StageRemains {
+    return NOTHING_HELD;
   }
 }
 
@@ -140,12 +157,24 @@ abstract class QueueStage implements Stage {
     for (const c of this.queue) n += c.data.length;
     return n;
   }
-  stop(): { held: Chunk[]; ended: boolean } {
+  stop(): StageRemains {
+    const interrupted = this.takeInterrupted();
     this.stopped = true;
     this.timer.clear();
     const held = this.queue;
     this.queue = [];
-    return { held, ended: this.ending };
+    return { interrupted, held, ended: this.ending };
+  }
+  /**
+   * Takes the chunk in progress off the queue: by default the head while a wait for it runs (a
+   * bandwidth piece not yet cut off goes with it: Go sends the whole remaining chunk).
+   */
+  protected takeInterrupted(): Chunk[] {
+    return this.waiting && this.queue.length > 0 ? [this.queue.shift()!] : [];
+  }
+  /** True while a wait runs (for the head, or after a piece). */
+  protected get waiting(): boolean {
+    return this.timer.pending;
   }
   /** Takes the head (`done`) or `piece` off the front of it out of the queue, and emits `piece`. */
   private send(piece: Chunk | null, done: boolean): void {
@@ -194,8 +223,9 @@ class LatencyStage extends QueueStage {
     let delay = this.latencyMs;
     if (this.jitterMs > 0) delay += this.port.rng.intBelow(this.jitterMs * 2) - this.jitterMs;
     const sleep = delay - (now() - head.t);
-    head.t += sleep; // Go: c.Timestamp = c.Timestamp.Add(sleep), so later stages add their own latency
-    return { waitMs: sleep, piece: head, done: true };
+    // Go: c.Timestamp = c.Timestamp.Add(sleep) once sent, so later stages add their own latency;
+    // the queued head keeps its arrival time, which an interrupted wait sends on unchanged.
+    return { waitMs: sleep, piece: { data: head.data, t: head.t + sleep }, done: true };
   }
 }
 
@@ -226,9 +256,17 @@ class BandwidthStage extends QueueStage {
   }
 }
 
+/** A slicer piece: `chunk` numbers the written chunk it was cut from. */
+interface SlicedPiece extends Chunk {
+  chunk: number;
+}
+
 /** `slicer`: recursive halving into pieces ≤ average_size + size_variation, `delay` µs apart. */
 class SlicerStage extends QueueStage {
   private pendingDelay = false;
+  private written = 0;
+  /** The chunk whose piece went last. */
+  private slicing = -1;
   constructor(
     port: StagePort,
     private readonly averageSize: number,
@@ -239,9 +277,22 @@ class SlicerStage extends QueueStage {
   }
   write(c: Chunk): void {
     const cuts = this.cut(0, c.data.length);
+    const chunk = this.written++;
     for (let i = 1; i < cuts.length; i += 2) {
-      super.write({ data: c.data.subarray(cuts[i - 1], cuts[i]), t: c.t });
+      super.write({ data: c.data.subarray(cuts[i - 1], cuts[i]), t: c.t, chunk } as SlicedPiece);
     }
+  }
+  /** Interrupted during the delay after a piece, Go sends the rest of that chunk on whole. */
+  protected takeInterrupted(): Chunk[] {
+    if (!this.waiting) return [];
+    const rest: Buffer[] = [];
+    let t = 0;
+    while (this.queue.length > 0 && (this.queue[0] as SlicedPiece).chunk === this.slicing) {
+      const piece = this.queue.shift()!;
+      t = piece.t;
+      rest.push(piece.data);
+    }
+    return rest.length > 0 ? [{ data: Buffer.concat(rest), t }] : [];
   }
   private cut(start: number, end: number): number[] {
     if (end - start - this.averageSize <= this.sizeVariation || end - start <= 1) return [start, end];
@@ -258,6 +309,7 @@ class SlicerStage extends QueueStage {
       return { waitMs: this.delayUs / 1000, piece: null, done: false };
     }
     this.pendingDelay = true;
+    this.slicing = (head as SlicedPiece).chunk;
     return { waitMs: 0, piece: head, done: true };
   }
 }
@@ -315,10 +367,10 @@ class TimeoutStage implements Stage {
   queuedBytes(): number {
     return 0;
   }
-  stop(): { held: Chunk[]; ended: boolean } {
+  stop(): StageRemains {
     this.done = true;
     this.timer.clear();
-    return { held: [], ended: false };
+    return NOTHING_HELD;
   }
 }
 
@@ -342,10 +394,10 @@ class SlowCloseStage implements Stage {
   queuedBytes(): number {
     return 0;
   }
-  stop(): { held: Chunk[]; ended: boolean } {
+  stop(): StageRemains {
     this.stopped = true;
     this.timer.clear();
-    return { held: [], ended: this.ending };
+    return { interrupted: [], held: [], ended: this.ending };
   }
 }
 
@@ -372,10 +424,10 @@ class ResetPeerStage implements Stage {
   queuedBytes(): number {
     return 0;
   }
-  stop(): { held: Chunk[]; ended: boolean } {
+  stop(): StageRemains {
     this.stopped = true;
     this.timer.clear();
-    return { held: [], ended: false };
+    return NOTHING_HELD;
   }
 }
 
@@ -404,9 +456,9 @@ class LimitDataStage implements Stage {
   queuedBytes(): number {
     return 0;
   }
-  stop(): { held: Chunk[]; ended: boolean } {
+  stop(): StageRemains {
     this.done = true;
-    return { held: [], ended: false };
+    return NOTHING_HELD;
   }
 }
 

@@ -27,7 +27,7 @@ function pattern(n: number): Buffer {
   return b;
 }
 
-test('updating a bandwidth toxic while it paces a large chunk loses no piece of it', async () => {
+test('updating a bandwidth toxic while it paces a large chunk sends the rest of that chunk on at once, whole', async () => {
   const p = await control.createProxy('bwupd', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
   try {
     // rate 10 KB/s: a 5000-byte chunk leaves as 1000-byte pieces, 100 ms apart.
@@ -40,14 +40,75 @@ test('updating a bandwidth toxic while it paces a large chunk loses no piece of 
     const res = await fetch(`${server.url}/proxies/bwupd/toxics/bw`, { method: 'PATCH', body: JSON.stringify({ attributes: { rate: 10 } }) });
     assert.equal(res.status, 200);
     await res.text();
-    await sleep(1500);
+    // Go's interrupted bandwidth toxic sends the rest of the chunk undelayed (toxics/bandwidth.go).
+    await sleep(150);
     const got = c.received();
-    assert.equal(got.length, payload.length, `received ${got.length} of ${payload.length} bytes`);
+    assert.equal(got.length, payload.length, `received ${got.length} of ${payload.length} bytes 150 ms after the update`);
     assert.ok(got.equals(payload), 'bytes differ');
     c.destroy();
     await c.closed;
   } finally {
     await control.deleteProxy('bwupd');
+  }
+});
+
+test('updating a latency toxic sends the chunk it was delaying on at once; chunks behind it keep their arrival time', async () => {
+  // Go interrupts the toxic, which sends the chunk it waits on undelayed (toxics/latency.go); the
+  // restarted toxic then reads the queued chunks and delays each from its arrival. 'a' used to be
+  // delayed again from scratch (1000 ms more after the update).
+  const p = await control.createProxy('latupd', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
+  try {
+    await control.addToxic('latupd', { name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1000, jitter: 0 } });
+    const c = await connect(portOf(p.listen));
+    const start = performance.now();
+    c.socket.write('a');
+    await sleep(200);
+    c.socket.write('b');
+    await sleep(200);
+    const res = await fetch(`${server.url}/proxies/latupd/toxics/lat`, { method: 'PATCH', body: JSON.stringify({ attributes: { latency: 1000 } }) });
+    assert.equal(res.status, 200);
+    await res.text();
+    const patched = performance.now() - start;
+    await c.waitFor(1, 5000);
+    const aAt = performance.now() - start;
+    assert.ok(aAt < 900, `'a' arrived ${aAt.toFixed(0)} ms after it was sent (update at ${patched.toFixed(0)} ms)`);
+    assert.equal(c.received().toString(), 'a');
+    await c.waitFor(2, 5000);
+    const bAt = performance.now() - start;
+    assert.ok(bAt >= 1190, `'b' (sent at 200 ms, latency 1000 ms) arrived at ${bAt.toFixed(0)} ms`);
+    assert.equal(c.received().toString(), 'ab');
+    c.destroy();
+    await c.closed;
+  } finally {
+    await control.deleteProxy('latupd');
+  }
+});
+
+test('updating a slicer toxic sends the rest of the chunk it is slicing on whole and at once', async () => {
+  // 1000 bytes cut into 16 pieces of 62-63 bytes, 200 ms apart (3.2 s in all). Go's interrupted
+  // slicer sends c.Data[chunks[i]:] at once (toxics/slicer.go); the pieces used to be fed to the
+  // restarted slicer and kept their 200 ms gaps.
+  const p = await control.createProxy('slupd', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
+  try {
+    await control.addToxic('slupd', { name: 'sl', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 100, size_variation: 0, delay: 200_000 } });
+    const c = await connect(portOf(p.listen));
+    const payload = pattern(1000);
+    c.socket.write(payload);
+    await c.waitFor(62, 5000);
+    await sleep(250); // two pieces out, waiting 200 ms after the second
+    const before = c.received().length;
+    assert.ok(before < 300, `${before} bytes arrived before the update`);
+    const res = await fetch(`${server.url}/proxies/slupd/toxics/sl`, { method: 'PATCH', body: JSON.stringify({ attributes: { delay: 200_000 } }) });
+    assert.equal(res.status, 200);
+    await res.text();
+    await sleep(150);
+    const got = c.received();
+    assert.equal(got.length, payload.length, `${got.length} of ${payload.length} bytes 150 ms after the update`);
+    assert.ok(got.equals(payload), 'bytes differ');
+    c.destroy();
+    await c.closed;
+  } finally {
+    await control.deleteProxy('slupd');
   }
 });
 
