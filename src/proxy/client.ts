@@ -36,19 +36,19 @@ export interface ProxyInfo {
 }
 
 /** What went wrong, in words: `HTTP 409: proxy already exists`, or the network error. */
-function describeFailure(e: unknown): { status: number | undefined; serverMessage: string | undefined; detail: string } {
+function describeFailure(e: unknown): { status: number | undefined; serverMessage: string | undefined; detail: string; unreachable: string | undefined } {
   if (e instanceof ToxiproxyApiError) {
     if (e.status !== undefined) {
       const text = e.serverMessage ? e.serverMessage : 'no error text';
-      return { status: e.status, serverMessage: e.serverMessage, detail: `HTTP ${e.status}: ${text}` };
+      return { status: e.status, serverMessage: e.serverMessage, detail: `HTTP ${e.status}: ${text}`, unreachable: undefined };
     }
-    return { status: undefined, serverMessage: undefined, detail: `unreachable: ${e.message}` };
+    return { status: undefined, serverMessage: undefined, detail: `unreachable: ${e.message}`, unreachable: e.message };
   }
   // The package's own errors: a body that is not JSON (SyntaxError), or anything unexpected.
   const message = e instanceof Error ? e.message : String(e);
   const name = e instanceof Error ? e.name : '';
   const detail = name === 'SyntaxError' ? `the answer is not Toxiproxy JSON (${message})` : message;
-  return { status: undefined, serverMessage: undefined, detail };
+  return { status: undefined, serverMessage: undefined, detail, unreachable: undefined };
 }
 
 /** Talks to one Toxiproxy API (embedded or real). */
@@ -67,8 +67,8 @@ export class ProxyControl {
       return await fn();
     } catch (e) {
       const apiUrl = `${this.url}${path}`;
-      const { status, serverMessage, detail } = describeFailure(e);
-      throw new ProxyError(`Toxiproxy: ${what} failed: ${method} ${apiUrl} → ${detail}`, apiUrl, status, serverMessage);
+      const { status, serverMessage, detail, unreachable } = describeFailure(e);
+      throw new ProxyError(`Toxiproxy: ${what} failed: ${method} ${apiUrl} → ${detail}`, apiUrl, status, serverMessage, unreachable);
     }
   }
 

@@ -26,9 +26,11 @@ export const API_ERRORS = {
 
 /**
  * A Toxiproxy API call made by faultline failed (embedded server or a real one by URL).
- * Exit code 3 (environment failure). `status` is the HTTP status, or `undefined` when the server
- * could not be reached; `serverMessage` is the server's own `error` text (e.g. `proxy already
- * exists`, `listen tcp 127.0.0.1:8474: bind: address already in use`), also part of `message`.
+ * Exit code 3 (environment failure). `status` is the HTTP status, or `undefined` when there was no
+ * HTTP answer; `serverMessage` is the server's own `error` text (e.g. `proxy already exists`,
+ * `listen tcp 127.0.0.1:8474: bind: address already in use`), also part of `message`;
+ * `unreachable` is set, to the network error (e.g. `fetch failed (connect ECONNREFUSED
+ * 127.0.0.1:8474)`), when the request got no answer at all, as opposed to one that was not Toxiproxy's.
  */
 export class ProxyError extends FaultlineError {
   /** Stable error code for scripts and reports. */
@@ -38,6 +40,7 @@ export class ProxyError extends FaultlineError {
     readonly apiUrl: string,
     readonly status: number | undefined,
     readonly serverMessage?: string,
+    readonly unreachable?: string,
   ) {
     super(message, ProxyError.CODE, ExitCode.inconclusive);
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ProxyControl, ProxyInfo, ToxicSpec } from './client.js';
+import { ProxyError } from './errors.js';
 
 /**
  * The proxies of one `faultline run`, on the embedded server or on a shared external one.
@@ -95,11 +96,16 @@ export class RunProxies {
   /**
    * Deletes every proxy this run created (shared server only; the own server dies with the run).
    * Keeps going past failures.
-   * @returns one line per proxy that could not be deleted (empty when all went).
+   * @returns one line per proxy that could not be deleted ("could not delete a proxy of this run:
+   *   …"), except that proxies left because the server did not answer at all share one line
+   *   (empty when all went).
    */
   async removeAll(): Promise<string[]> {
-    if (this.scope.kind === 'own') return [];
+    const scope = this.scope;
+    if (scope.kind === 'own') return [];
     const failures: string[] = [];
+    const unanswered: string[] = [];
+    let cause = '';
     await Promise.all(
       [...this.created].map(async (name) => {
         try {
@@ -108,10 +114,17 @@ export class RunProxies {
         } catch (e) {
           // Already gone (someone else deleted it) is fine: the goal is that it does not exist.
           if ((e as { status?: number }).status === 404) this.created.delete(name);
-          else failures.push(e instanceof Error ? e.message : String(e));
+          else if (e instanceof ProxyError && e.unreachable) {
+            unanswered.push(name);
+            cause = e.unreachable;
+          } else failures.push(`could not delete a proxy of this run: ${e instanceof Error ? e.message : String(e)}`);
         }
       }),
     );
+    if (unanswered.length > 0) {
+      const n = unanswered.length;
+      failures.unshift(`could not delete this run's ${n === 1 ? 'proxy' : `${n} proxies`} (${scope.prefix}*) from ${this.control.url}, which did not answer: ${cause}`);
+    }
     return failures;
   }
 }

@@ -26,7 +26,7 @@ import {ClusterError, InterruptedError} from '../errors/index.js';
 import {JsonlWriter, REGISTER_FUNCTIONS, RunClock, SET_FUNCTIONS, sleep, type HistoryEvent} from '../history/index.js';
 import {LinkCutter, runSchedule, type NemesisEvent, type PinnedOccurrence} from '../nemesis/index.js';
 import {formatPlan, type Plan} from '../plan/index.js';
-import {newRunPrefix, ProxyControl, RunProxies} from '../proxy/index.js';
+import {newRunPrefix, ProxyControl, ProxyError, RunProxies} from '../proxy/index.js';
 import {buildResults, explainResult, writeReports, type CheckSummary, type RunResults} from '../report/index.js';
 import {Rng} from '../rng/index.js';
 import {HistoryRecorder, OperationGenerator, WorkloadClient, type ClientAddresses, type Operation, type OperationSender} from '../workload/index.js';
@@ -96,11 +96,24 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     problems.push(line);
     log(line);
   };
+  /**
+   * Aborted when the proxy server is lost (it stopped answering, or the embedded one exited): every
+   * client and peer link goes through it, so the workload stops early and the final phase is skipped.
+   */
+  const proxyServerLost = new AbortController();
+  const loseProxyServer = (what: string) => {
+    if (proxyServerLost.signal.aborted) return;
+    proxyServerLost.abort();
+    const skipped = workloadEndNs === 0 ? 'the workload stopped there and the final heal and reads were skipped' : 'the final reads were skipped';
+    harnessFailure(`${what} at ${(clock.now() / 1e9).toFixed(3)} s: every client and peer link goes through it, so ${skipped}`);
+  };
   const rng = Rng.seeded(plan.seed);
   const nemesisRng = rng.fork();
   const workloadRng = rng.fork();
 
   let toxiproxy: ToxiproxyProcess | null = null;
+  /** Set once the run tears down, when processes exiting is expected. */
+  let stopping = false;
   let proxies: RunProxies | null = null;
   let cluster: Cluster | null = null;
   let workloadStartNs = 0;
@@ -116,7 +129,12 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     if (!url) {
       toxiproxy = await startToxiproxy(path.join(runDir, 'toxiproxy.log'));
       url = toxiproxy.url;
+      const own = toxiproxy;
+      void own.exited.then((how) => {
+        if (!stopping) loseProxyServer(`the embedded Toxiproxy server exited (${how}; see ${path.join(runDir, 'toxiproxy.log')})`);
+      });
     }
+    const proxyUrl = url;
     proxies = new RunProxies(new ProxyControl(url), plan.proxy.url ? {kind: 'shared', prefix: newRunPrefix()} : {kind: 'own'});
     log(
       proxies.scope.kind === 'shared'
@@ -192,8 +210,15 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       const endNs = workloadStartNs + plan.workload.duration * 1e6;
       log(`workload: ${plan.workload.clients} clients, ${plan.workload.keys} keys, ${plan.workload.duration / 1000} s, ${plan.nemesis.length} nemesis step${plan.nemesis.length === 1 ? '' : 's'}`);
       const nemesis = runSchedule(plan.nemesis, {cluster, links: links_, clock, rng: nemesisRng, record, signal: nemesisStop.signal, log, proxies, pinned: options.pinned,
-        onError: (step, error) => harnessFailure(`nemesis step ${step} failed: ${error.message}`)});
-      await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, signal)));
+        onError: (step, error) => {
+          const unanswered = error instanceof ProxyError && error.unreachable !== undefined;
+          if (unanswered && proxyServerLost.signal.aborted) return; // already said: the server is gone
+          harnessFailure(`nemesis step ${step} failed: ${error.message}`);
+          if (unanswered) loseProxyServer(`the proxy server ${proxyUrl} stopped answering`);
+        }});
+      const workloadSignal = AbortSignal.any([signal, proxyServerLost.signal]);
+      setMaxListeners(0, workloadSignal);
+      await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, workloadSignal)));
       workloadEndNs = clock.now();
       status.enter('final', workloadEndNs / 1e6);
       nemesisStop.abort();
@@ -201,54 +226,60 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       signal.removeEventListener('abort', onAbort);
 
       // 4. Final phase: heal everything, restart dead nodes, quiesce, read every key once more.
-      record({time: clock.now(), type: 'start', step: -1, fault: 'heal', description: 'heal all: reset proxies, restart stopped nodes, bring left nodes back into the ring'});
-      try {
-        await proxies.healAll();
-      } catch (error) {
-        harnessFailure(`the final heal failed: ${(error as Error).message}`);
-      }
-      links_.forget();
-      cluster.resumeAll();
-      // Real clocks again (a node without an injectable clock just says so; nothing to undo there).
-      await Promise.all(ids.filter((id) => cluster!.isRunning(id)).map((id) => cluster!.setClock(id, 1, 0)));
-      for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
-      const healedNs = clock.now();
-      record({time: healedNs, type: 'stop', step: -1, fault: 'heal', description: 'healed'});
-      if (!signal.aborted) {
-        log(`final: healed; quiesce ${plan.final.quiesce / 1000} s, then read every key`);
+      if (proxyServerLost.signal.aborted) {
+        log('final: skipped (no proxy server)');
+      } else {
+        record({time: clock.now(), type: 'start', step: -1, fault: 'heal', description: 'heal all: reset proxies, restart stopped nodes, bring left nodes back into the ring'});
         try {
-          await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, signal);
+          await proxies.healAll();
         } catch (error) {
-          if (!signal.aborted) problems.push(`after the final heal: ${(error as Error).message}`);
+          harnessFailure(`the final heal failed: ${(error as Error).message}`);
+          if (error instanceof ProxyError && error.unreachable !== undefined) loseProxyServer(`the proxy server ${proxyUrl} stopped answering`);
         }
-        // Nodes a `leave` took out of the ring join it again, once every node answers.
-        for (const id of cluster.leftRing) {
-          const joined = await cluster.membership(id, 'join');
-          if (typeof joined === 'string') harnessFailure(`the final heal could not bring ${id} back into the ring: ${joined}`);
+        links_.forget();
+        cluster.resumeAll();
+        // Real clocks again (a node without an injectable clock just says so; nothing to undo there).
+        await Promise.all(ids.filter((id) => cluster!.isRunning(id)).map((id) => cluster!.setClock(id, 1, 0)));
+        for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
+        const healedNs = clock.now();
+        record({time: healedNs, type: 'stop', step: -1, fault: 'heal', description: 'healed'});
+        if (!signal.aborted && !proxyServerLost.signal.aborted) {
+          log(`final: healed; quiesce ${plan.final.quiesce / 1000} s, then read every key`);
+          try {
+            await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, signal);
+          } catch (error) {
+            if (!signal.aborted) problems.push(`after the final heal: ${(error as Error).message}`);
+          }
+          // Nodes a `leave` took out of the ring join it again, once every node answers.
+          for (const id of cluster.leftRing) {
+            const joined = await cluster.membership(id, 'join');
+            if (typeof joined === 'string') harnessFailure(`the final heal could not bring ${id} back into the ring: ${joined}`);
+          }
+          convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, signal);
+          const lastPoll = convergence?.[convergence.length - 1];
+          if (lastPoll) log(`final: replicas ${converged(lastPoll.snapshot) ? 'agree' : 'still differ'} after ${(lastPoll.afterMs / 1000).toFixed(1)} s`);
+          await sleep(plan.final.quiesce, signal);
+          const nextProcess = recorder.events.reduce((max, e) => Math.max(max, e.process + 1), plan.workload.clients);
+          const reads: Operation[] = [
+            ...generator.registerKeys().map((key): Operation => ({f: 'read', key, value: null})),
+            ...generator.setKeys().map((key): Operation => ({f: 'read-set', key, value: null})),
+          ];
+          await finalReads(reads, ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal, sender);
         }
-        convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, signal);
-        const lastPoll = convergence?.[convergence.length - 1];
-        if (lastPoll) log(`final: replicas ${converged(lastPoll.snapshot) ? 'agree' : 'still differ'} after ${(lastPoll.afterMs / 1000).toFixed(1)} s`);
-        await sleep(plan.final.quiesce, signal);
-        const nextProcess = recorder.events.reduce((max, e) => Math.max(max, e.process + 1), plan.workload.clients);
-        const reads: Operation[] = [
-          ...generator.registerKeys().map((key): Operation => ({f: 'read', key, value: null})),
-          ...generator.setKeys().map((key): Operation => ({f: 'read-set', key, value: null})),
-        ];
-        await finalReads(reads, ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal, sender);
       }
     }
   } finally {
+    stopping = true;
     if (statusTimer) clearInterval(statusTimer);
     if (signal.aborted) problems.push('the run was interrupted (SIGINT/SIGTERM); the history holds what was recorded until then');
     const proxyExit = toxiproxy?.exitedEarly();
-    if (proxyExit) harnessFailure(`the embedded Toxiproxy server exited during the run (${proxyExit}); see ${path.join(runDir, 'toxiproxy.log')}`);
+    if (proxyExit && !proxyServerLost.signal.aborted) harnessFailure(`the embedded Toxiproxy server exited during the run (${proxyExit}); see ${path.join(runDir, 'toxiproxy.log')}`);
     cluster?.resumeAll();
     await cluster?.stopAll();
     // On a shared server, leave nothing behind (also after a failure or Ctrl-C).
     for (const failure of (await proxies?.removeAll()) ?? []) {
-      problems.push(`could not delete a proxy of this run: ${failure}`);
-      log(problems[problems.length - 1]);
+      problems.push(failure);
+      log(failure);
     }
     await toxiproxy?.stop();
     historyWriter.close();

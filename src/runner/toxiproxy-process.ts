@@ -17,6 +17,8 @@ export interface ToxiproxyProcess {
   pid: number | undefined;
   /** How the server ended if it exited before `stop()` (e.g. `SIGKILL`, `code 1`), else null. */
   exitedEarly(): string | null;
+  /** Settles when the server exits, however and whenever (also after `stop()`), with how it ended (`SIGKILL`, `code 1`). */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export async function startToxiproxy(logFile: string): Promise<ToxiproxyProcess>
     } as unknown as {stdin: 'pipe'}) as ResultPromise<{stdin: 'pipe'}>,
   );
   closeSync(fd);
+  const howEnded = () => (child.signalCode !== null ? child.signalCode : child.exitCode !== null ? `code ${child.exitCode}` : null);
+  const exited = new Promise<string>((resolve) => child.once('exit', () => resolve(howEnded() ?? 'exited')));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + TOXIPROXY_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -50,7 +54,8 @@ export async function startToxiproxy(logFile: string): Promise<ToxiproxyProcess>
         return {
           url,
           pid: child.pid,
-          exitedEarly: () => (child.signalCode !== null ? child.signalCode : child.exitCode !== null ? `code ${child.exitCode}` : null),
+          exitedEarly: howEnded,
+          exited,
           stop: () => stopChild(child),
         };
       }

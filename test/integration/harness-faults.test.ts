@@ -51,7 +51,7 @@ describe('harness faults are reported, never crash the run', () => {
     assert.deepEqual(survivors(runDir), []);
   });
 
-  test('when the Toxiproxy server dies mid-run the run reports it and exits 3 with every report written', async () => {
+  test('when the Toxiproxy server dies mid-run the run stops its workload there, reports it and exits 3 with every report written', async () => {
     const runs = tempRuns();
     const child = faultline(['run', 'plans/raft-smoke.yaml', '--out', runs, '--seed', '5']);
     const runDir = await waitForHistory(runs, 20);
@@ -65,7 +65,13 @@ describe('harness faults are reported, never crash the run', () => {
     const results = readResults(runDir);
     assert.equal(results.valid, 'unknown');
     const problems = results.problems;
-    assert.ok(problems.some((p) => /the embedded Toxiproxy server exited during the run \(SIGKILL\)/.test(p)), JSON.stringify(problems));
+    assert.ok(
+      problems.some((p) => /^the embedded Toxiproxy server exited \(SIGKILL; see \S+toxiproxy\.log\) at [\d.]+ s: every client and peer link goes through it, so the workload stopped there and the final heal and reads were skipped$/.test(p)),
+      JSON.stringify(problems),
+    );
+    // raft-smoke's workload lasts 10 s; the server died after 20 events (well under a second in).
+    assert.ok(results.workloadMs < 5000, `the workload went on for ${results.workloadMs} ms without a proxy server`);
+    assert.doesNotMatch(result.stderr, /final: healed/);
     for (const f of ['report.html', 'junit.xml', 'summary.md']) assert.ok(readFileSync(path.join(runDir, f), 'utf8').length > 0);
     assert.deepEqual(survivors(runDir), []);
   });

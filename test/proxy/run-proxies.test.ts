@@ -65,3 +65,15 @@ test('on its own server a run keeps plain names and heals with /reset', async ()
     await server.close();
   }
 });
+
+test('proxies a shared server no longer answers for are left with one line naming the server and the prefix', async () => {
+  const server = await serverWithLog();
+  const run = new RunProxies(new ProxyControl(server.url), { kind: 'shared', prefix: 'fl-abc123-' });
+  await run.create('n1-n2', '127.0.0.1:0', '127.0.0.1:9');
+  await run.create('n2-n1', '127.0.0.1:0', '127.0.0.1:9');
+  await run.create('client-n1', '127.0.0.1:0', '127.0.0.1:9');
+  await server.close();
+  const lines = await run.removeAll();
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(lines[0], new RegExp(`^could not delete this run's 3 proxies \\(fl-abc123-\\*\\) from ${server.url.replace(/\./g, '\\.')}, which did not answer: fetch failed \\((connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+|other side closed)\\)$`));
+});
