@@ -14,7 +14,9 @@ export default class Replay extends RunCommand {
   static override description = `Reads RUN_DIR/plan.yaml (the resolved plan, with its seed) and RUN_DIR/nemesis.jsonl, and runs \
 the plan again into a new run directory. Every fault occurrence acts on the nodes and links it acted on in the \
 recorded run (a leader isolated then is isolated again, even if another node leads now), at the same offsets. The \
-nodes' own timing is not replayed, so the history differs; the faults do not.`;
+nodes' own timing is not replayed, so the history differs; the faults do not. A replay that passes where the \
+recorded run failed says so, and how to run the plan with its seed instead (which targets whoever leads at each \
+fault's moment).`;
 
   static override examples = [{description: 'Replay a recorded run.', command: '<%= config.bin %> <%= command.id %> runs/20261130-134032-raft-partition'}];
 
@@ -38,6 +40,23 @@ nodes' own timing is not replayed, so the history differs; the faults do not.`;
     } catch (error) {
       throw new InputError(`${path.join(args.runDir, 'nemesis.jsonl')}: cannot read the fault timeline (${(error as Error).message})`);
     }
-    return this.execute(planFile, plan, flags, pinnedFromEvents(events));
+    const results = await this.execute(planFile, plan, flags, pinnedFromEvents(events));
+    const recorded = recordedVerdict(args.runDir);
+    if (recorded === false && results.valid !== false && !this.jsonEnabled()) {
+      this.log(
+        `  the recorded run was INVALID and this replay is not: it repeats the faults on the same nodes, not the nodes' timing (who led when). ` +
+          `To target whichever node leads at each fault's moment, run the plan with its seed: faultline run ${planFile} --seed ${plan.seed}`,
+      );
+    }
+    return results;
+  }
+}
+
+/** The recorded run's verdict from RUN_DIR/results.json, or undefined when it cannot be read. */
+function recordedVerdict(runDir: string): RunResults['valid'] | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as Pick<RunResults, 'valid'>).valid;
+  } catch {
+    return undefined;
   }
 }

@@ -67,9 +67,16 @@ describe('faultline run', () => {
     const first = await faultline(['run', 'test/integration/fixtures/isolate-leader.yaml', '--out', runs, '-q']);
     assert.equal(first.exitCode, 0, first.stderr);
     const original = onlyRunDir(runs);
+    // Say the recorded run had failed: a replay that passes then says why it may not repeat a failure.
+    const resultsFile = path.join(original, 'results.json');
+    writeFileSync(resultsFile, readFileSync(resultsFile, 'utf8').replace(/^ {2}"valid": true,$/m, '  "valid": false,'));
     const again = tempRuns();
     const replay = await faultline(['replay', original, '--out', again, '-q']);
     assert.equal(replay.exitCode, 0, replay.stderr);
+    assert.ok(
+      replay.stdout.includes(`  the recorded run was INVALID and this replay is not: it repeats the faults on the same nodes, not the nodes' timing (who led when). To target whichever node leads at each fault's moment, run the plan with its seed: faultline run ${path.join(original, 'plan.yaml')} --seed 77`),
+      replay.stdout,
+    );
     const faults = (dir: string) =>
       readFileSync(path.join(dir, 'nemesis.jsonl'), 'utf8')
         .trim()
