@@ -64,3 +64,21 @@ export class InterruptedError extends FaultlineError {
     super(message, 'FAULTLINE_INTERRUPTED', ExitCode.inconclusive);
   }
 }
+
+/** Words for the file-system errors a user meets (ENOENT → `no such file`); other codes as they are. */
+const FS_ERROR_WORDS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/**
+ * Why a file could not be read, in words, from a Node file-system error: `no such file (ENOENT)`.
+ * @param error what `readFile` threw.
+ */
+export function fsErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error instanceof Error ? error.message : String(error);
+  return FS_ERROR_WORDS[code] ? `${FS_ERROR_WORDS[code]} (${code})` : code;
+}

@@ -1,5 +1,5 @@
 import {closeSync, openSync, readFileSync, writeSync} from 'node:fs';
-import {HistoryFormatError} from '../errors/index.js';
+import {fsErrorText, HistoryFormatError} from '../errors/index.js';
 import type {EventType, HistoryEvent, OpFunction} from './types.js';
 
 /**
@@ -68,12 +68,12 @@ export function readHistory(file: string): HistoryEvent[] {
   return parseJsonlHistory<HistoryEvent>(readText(file), file, {anyFunction: false}).events;
 }
 
-/** Reads a file as UTF-8. @throws HistoryFormatError `file: cannot read history: ENOENT`. */
+/** Reads a file as UTF-8. @throws HistoryFormatError `file: cannot read history: no such file (ENOENT)`. */
 export function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new HistoryFormatError(`${file}: cannot read history: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new HistoryFormatError(`${file}: cannot read history: ${fsErrorText(error)}`);
   }
 }
 

@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, stringify, type Node} from 'yaml';
 import type {z} from 'zod';
-import {PlanError} from '../errors/index.js';
+import {fsErrorText, PlanError} from '../errors/index.js';
 import {randomSeed} from '../rng/index.js';
 import {etcdFaultProblem} from '../etcd/faults.js';
 import {formatDuration} from './duration.js';
@@ -213,7 +213,7 @@ export async function loadPlan(file: string): Promise<Plan> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new PlanError(`${file}: cannot read plan: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new PlanError(`${file}: cannot read plan: ${fsErrorText(error)}`);
   }
   return parsePlan(text, file);
 }

@@ -64,6 +64,8 @@ function describeNetworkError(e: unknown): string {
   // One line: OpenSSL's messages (an https:// URL to a plain-HTTP server) end with a newline.
   const causeText = (cause instanceof Error ? cause.message : cause !== undefined ? String(cause) : '').replace(/\s+/g, ' ').trim();
   if (causeText === 'bad port') return `${e.message} (bad port: Node's fetch refuses this port, which the Fetch standard blocks; use another)`;
+  // OpenSSL's "…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…" to a plain-HTTP port.
+  if (/SSL routines.*wrong version number/.test(causeText)) return `${e.message} (TLS handshake failed: the server answers plain HTTP; use http://)`;
   return causeText && !e.message.includes(causeText) ? `${e.message} (${causeText})` : e.message;
 }
 

@@ -69,7 +69,7 @@ test('a forced format that does not fit is bad input naming line and column', ()
 });
 
 test('a missing file is bad input', () => {
-  assert.throws(() => checkFile(path.join(dir, 'nope.jsonl')), (error: unknown) => error instanceof HistoryFormatError && /nope\.jsonl: cannot read history: ENOENT/.test(error.message));
+  assert.throws(() => checkFile(path.join(dir, 'nope.jsonl')), (error: unknown) => error instanceof HistoryFormatError && /nope\.jsonl: cannot read history: no such file \(ENOENT\)$/.test(error.message));
 });
 
 test('--initial is an integer or nil for the registers and any text for kv', () => {

@@ -91,6 +91,10 @@ describe('faultline run', () => {
     const reseeded = await faultline(['replay', original, '--seed', '8', '--out', again]);
     assert.equal(reseeded.exitCode, 2);
     assert.match(reseeded.stderr, /Nonexistent flag: --seed/);
+    // The folder of runs is not a run.
+    const notRun = await faultline(['replay', runs]);
+    assert.equal(notRun.exitCode, 2);
+    assert.equal(notRun.stderr.trim(), `error ${runs}: not a run directory (no plan.yaml)`);
   });
 
   test('a bad plan exits 2 with one line naming file, line, column and field', async () => {

@@ -137,7 +137,8 @@ describe('plan parsing', () => {
   });
 
   test('a missing file is a PlanError naming it', async () => {
-    await assert.rejects(loadPlan('plans/does-not-exist.yaml'), (e: unknown) => e instanceof PlanError && e.message === 'plans/does-not-exist.yaml: cannot read plan: ENOENT');
+    await assert.rejects(loadPlan('plans/does-not-exist.yaml'), (e: unknown) => e instanceof PlanError && e.message === 'plans/does-not-exist.yaml: cannot read plan: no such file (ENOENT)');
+    await assert.rejects(loadPlan('plans'), (e: unknown) => e instanceof PlanError && e.message === 'plans: cannot read plan: it is a directory (EISDIR)');
   });
 
   test('the resolved plan parses back to the same plan', () => {

@@ -610,6 +610,12 @@ test('ProxyControl wraps failures in ProxyError with the URL and status', async 
     assert.match(e.message, /→ unreachable: fetch failed \(bad port: Node's fetch refuses this port/);
     return true;
   });
+  // https:// to the plain-HTTP API: one readable cause instead of OpenSSL's error string.
+  await assert.rejects(new ProxyControl(server.url.replace('http:', 'https:')).list(), (e: unknown) => {
+    assert.ok(e instanceof ProxyError);
+    assert.match(e.message, /→ unreachable: fetch failed \(TLS handshake failed: the server answers plain HTTP; use http:\/\/\)$/);
+    return true;
+  });
 });
 
 test('a slow reader pauses the sender instead of buffering everything in the proxy', async () => {
