@@ -19,9 +19,11 @@ directory copied from CI.`;
 
   public async run(): Promise<{report: string}> {
     const {args} = await this.parse(Report);
-    const run = loadRun(args.runDir);
-    await writeReports(args.runDir, run.results, run.events, this.warnLine);
-    const report = path.join(args.runDir, 'report.html');
+    // Absolute, as a run writes it: summary.md names the report by this path.
+    const runDir = path.resolve(args.runDir);
+    const run = loadRun(runDir);
+    await writeReports(runDir, run.results, run.events, this.warnLine);
+    const report = path.join(runDir, 'report.html');
     this.log(report);
     return {report};
   }

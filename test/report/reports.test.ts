@@ -73,6 +73,19 @@ describe('reports', () => {
     assert.match(md, /Read of k1 by process 2 returned 1/);
   });
 
+  test('faultline report RUN_DIR rewrites the reports; summary.md names report.html by its absolute path, as a run does', async () => {
+    await writeReports(runDir, results, events, () => undefined);
+    writeFileSync(path.join(runDir, 'history.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const out = await execa(process.execPath, [path.join(import.meta.dirname, '..', '..', 'bin', 'run.js'), 'report', path.basename(runDir)], {
+      cwd: path.dirname(runDir),
+      reject: false,
+      env: {GITHUB_STEP_SUMMARY: ''},
+    });
+    assert.equal(out.exitCode, 0, out.stderr);
+    assert.equal(out.stdout.trim(), path.join(runDir, 'report.html'));
+    assert.ok(readFileSync(path.join(runDir, 'summary.md'), 'utf8').includes(`Report: \`${runDir}/report.html\``));
+  });
+
   test('a $GITHUB_STEP_SUMMARY that cannot be written is a warning: the run directory gets every report', async () => {
     const before = process.env.GITHUB_STEP_SUMMARY;
     const ci = path.join(runDir, 'no-such-dir', 'summary.md');
