@@ -44,8 +44,8 @@ export function checkAvailability(events: readonly HistoryEvent[], workload: {fr
   const outside = calm.length > 0 ? ok(calm) / calm.length : 1;
   const figures = {okFraction: overall, okFractionOutsideFaults: outside, operations: invokes.length, operationsOutsideFaults: calm.length};
   const failures: string[] = [];
-  if (overall < bounds.overall) failures.push(`only ${pct(overall)} of ${invokes.length} operations succeeded (bound ${pct(bounds.overall)})`);
-  if (calm.length > 0 && outside < bounds.outsideFaults) failures.push(`only ${pct(outside)} of the ${calm.length} operations outside fault windows succeeded (bound ${pct(bounds.outsideFaults)})`);
+  if (overall < bounds.overall) failures.push(`only ${pct(overall)} of ${invokes.length} workload operations succeeded (bound ${pct(bounds.overall)})`);
+  if (calm.length > 0 && outside < bounds.outsideFaults) failures.push(`only ${pct(outside)} of the ${calm.length} operations outside fault windows and post-heal grace succeeded (bound ${pct(bounds.outsideFaults)})`);
   if (failures.length > 0) return {valid: false, explanation: `${failures.join('; ')}.`, figures};
-  return {valid: true, explanation: `${pct(overall)} of ${invokes.length} operations ok; ${pct(outside)} of ${calm.length} outside fault windows`, figures};
+  return {valid: true, explanation: `${pct(overall)} of ${invokes.length} workload operations ok; ${pct(outside)} of ${calm.length} outside fault windows and post-heal grace`, figures};
 }

@@ -35,7 +35,7 @@ describe('availability, recovery and no-crash', () => {
     assert.equal(r.valid, true);
     const strict = checkAvailability(events, {from: 0, to: 20 * S}, [{from: 2 * S, to: 5 * S}], [], {overall: 0.5, outsideFaults: 0.9});
     assert.equal(strict.valid, false);
-    assert.match(strict.explanation, /^only 40\.0% of 5 operations succeeded \(bound 50\.0%\); only 66\.7% of the 3 operations outside fault windows succeeded \(bound 90\.0%\)\.$/);
+    assert.match(strict.explanation, /^only 40\.0% of 5 workload operations succeeded \(bound 50\.0%\); only 66\.7% of the 3 operations outside fault windows and post-heal grace succeeded \(bound 90\.0%\)\.$/);
   });
 
   test('recovery fails when nothing succeeds within the bound after a heal', () => {
