@@ -13,4 +13,6 @@ test('every built-in plan has a one-line summary in its opening comment', () => 
   const plans = builtinPlans();
   assert.ok(plans.length >= 10);
   for (const p of plans) assert.ok(p.summary.length > 10, `${p.name} has no summary`);
+  const smoke = plans.find((p) => p.name === 'raft-smoke')!;
+  assert.deepEqual([smoke.system, smoke.nodes, smoke.workloadMs], ['raft', 3, 10_000]);
 });
