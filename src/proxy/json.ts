@@ -13,6 +13,11 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObj
 export interface JsonObject {
   readonly kind: 'object';
   readonly entries: Array<[string, JsonValue]>;
+  /**
+   * The literal text of each entry whose value is a number, by entry index (`1e3`, `1.50`): Go
+   * parses the literal for the field's type, and quotes it in its errors.
+   */
+  readonly numberTexts?: ReadonlyMap<number, string>;
 }
 
 /** A body that is not valid JSON; `message` is Go's error text (`EOF`, `unexpected EOF`, `invalid character ...`). */
@@ -40,6 +45,7 @@ function quoteChar(c: string): string {
 export function parseFirstJsonValue(text: string): JsonValue {
   let i = 0;
   const n = text.length;
+  let lastNumberText = '';
   const ws = (): void => {
     while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
   };
@@ -107,7 +113,8 @@ export function parseFirstJsonValue(text: string): JsonValue {
       if (!/[0-9]/.test(text[i])) bad('in exponent of numeric literal');
       while (i < n && /[0-9]/.test(text[i])) i++;
     }
-    return Number(text.slice(start, i));
+    lastNumberText = text.slice(start, i);
+    return Number(lastNumberText);
   };
   const value = (): JsonValue => {
     ws();
@@ -116,11 +123,12 @@ export function parseFirstJsonValue(text: string): JsonValue {
     if (c === '{') {
       i++;
       const entries: Array<[string, JsonValue]> = [];
+      const numberTexts = new Map<number, string>();
       ws();
       if (i >= n) eof();
       if (text[i] === '}') {
         i++;
-        return { kind: 'object', entries };
+        return { kind: 'object', entries, numberTexts };
       }
       while (true) {
         ws();
@@ -132,6 +140,7 @@ export function parseFirstJsonValue(text: string): JsonValue {
         if (text[i] !== ':') bad('after object key');
         i++;
         const v = value();
+        if (typeof v === 'number') numberTexts.set(entries.length, lastNumberText);
         entries.push([key, v]);
         ws();
         if (i >= n) eof();
@@ -141,7 +150,7 @@ export function parseFirstJsonValue(text: string): JsonValue {
         }
         if (text[i] === '}') {
           i++;
-          return { kind: 'object', entries };
+          return { kind: 'object', entries, numberTexts };
         }
         bad('after object key:value pair');
       }
@@ -227,7 +236,7 @@ export function decodeFields(
 ): void {
   let first: JsonTypeError | null = null;
   const names = Object.keys(fields);
-  for (const [key, v] of obj.entries) {
+  for (const [index, [key, v]] of obj.entries.entries()) {
     const field = names.find((f) => f === key) ?? names.find((f) => f.toLowerCase() === key.toLowerCase());
     if (field === undefined || v === null) continue;
     const type = fields[field];
@@ -247,17 +256,32 @@ export function decodeFields(
       else e = err(jsonKind(v));
     } else if (typeof v !== 'number') {
       e = err(jsonKind(v));
-    } else if (type === 'float32') {
-      if (Math.abs(v) > 3.4028234663852886e38) e = err(`number ${v}`);
-      else target[field] = v;
-    } else if (!Number.isInteger(v) || !Number.isSafeInteger(v)) {
-      e = err(`number ${v}`);
     } else {
-      target[field] = v;
+      const literal = obj.numberTexts?.get(index) ?? String(v);
+      if (type === 'float32') {
+        // strconv.ParseFloat(literal, 32): out of range once it rounds past the largest float32.
+        if (!Number.isFinite(Math.fround(v))) e = err(`number ${literal}`);
+        else target[field] = v;
+      } else if (!isInt64Literal(literal)) {
+        // strconv.ParseInt(literal, 10, 64): no fraction, no exponent, within int64.
+        e = err(`number ${literal}`);
+      } else {
+        target[field] = v; // beyond 2^53 this is the nearest double, where Go keeps every digit
+      }
     }
     if (e !== null && first === null) first = e;
   }
   if (first !== null) throw first;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** True for a JSON number literal that Go's `strconv.ParseInt(s, 10, 64)` accepts. */
+function isInt64Literal(literal: string): boolean {
+  if (!/^-?\d+$/.test(literal)) return false;
+  const n = BigInt(literal);
+  return n >= INT64_MIN && n <= INT64_MAX;
 }
 
 /**

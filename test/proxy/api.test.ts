@@ -320,7 +320,27 @@ test('decode errors name the Go types the real server decodes into', async () =>
     await error('POST', '/proxies/dec/toxics', '{"type":"latency","stream":"sideways","attributes":5}'),
     'bad request body: json: cannot unmarshal number into Go struct field ToxicWrapper.attributes of type toxics.NoopToxic',
   );
+  // Integer attributes are parsed from the literal as Go's strconv.ParseInt(s, 10, 64) does, and
+  // float32 ones as ParseFloat(s, 32); errors quote the literal as written.
+  for (const literal of ['1e3', '1.0', '1.50', '9223372036854775808']) {
+    assert.equal(
+      await error('POST', '/proxies/dec/toxics', `{"type":"latency","attributes":{"latency":${literal}}}`),
+      `bad request body: json: cannot unmarshal number ${literal} into Go struct field LatencyToxic.attributes.latency of type int64`,
+    );
+  }
+  assert.equal(
+    await error('POST', '/proxies/dec/toxics', '{"type":"latency","toxicity":1e39}'),
+    'bad request body: json: cannot unmarshal number 1e39 into Go struct field ToxicWrapper.toxicity of type float32',
+  );
+  const big = await raw('POST', '/proxies/dec/toxics', '{"type":"latency","name":"big","toxicity":3.4028235e38,"attributes":{"latency":-9223372036854775808}}');
+  assert.equal(big.status, 200);
+  assert.match(await big.text(), /"toxicity":3\.4028235e\+38\}$/);
+  assert.equal((await raw('DELETE', '/proxies/dec/toxics/big')).status, 204);
   await raw('POST', '/proxies/dec/toxics', JSON.stringify({ type: 'latency', name: 'l' }));
+  assert.equal(
+    await error('PATCH', '/proxies/dec/toxics/l', '{"attributes":{"jitter":2e0}}'),
+    'bad request body: json: cannot unmarshal number 2e0 into Go struct field LatencyToxic.attributes.jitter of type int64',
+  );
   // An update decodes into an anonymous struct{ Attributes; Toxicity }, in document order.
   assert.equal(
     await error('PATCH', '/proxies/dec/toxics/l', '{"toxicity":"x"}'),
