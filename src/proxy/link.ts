@@ -87,9 +87,13 @@ export class Link {
     this.endAt(0);
   }
 
-  /** Appends a toxic of this link's stream (§5.1 Add); restarts the stage before it. */
+  /**
+   * Appends a toxic of this link's stream (§5.1 Add); restarts the stage before it. A link whose
+   * input ended but whose stages still drain gets it too: what they still hold goes through it
+   * (Go interrupts the last toxic unless its stub already closed).
+   */
   addToxic(toxic: ToxicRecord): void {
-    if (this.closing) return;
+    if (this.writerEnded) return;
     this.slots.push(this.newSlot(toxic));
     if (this.slots.length >= 2) this.restart(this.slots[this.slots.length - 2]);
   }
@@ -219,15 +223,29 @@ export class Link {
   }
 }
 
+/** A zero-length write, whose callback marks the point where every earlier write is done. */
+const EMPTY = Buffer.alloc(0);
+
 /**
- * Closes a socket after its pending writes flushed (FIN), however long the peer takes to read them,
- * as Go's `Close()` after its blocking writes does: the kernel delivers what was written. A peer
+ * Closes a socket after its pending writes flushed (FIN, or RST with `reset`), however long the
+ * peer takes to read them, as Go's `Close()` after its blocking writes does: the kernel delivers what was written. A peer
  * that never reads keeps the socket until the connection is closed ({@link Connection.close}:
  * disable, delete, shutdown). Until 2026-12 it was destroyed after 2 s, which cut the tail off a
  * stream read at under ~0.5 MB/s (6,000,000 bytes: 233,371–396,160 lost, with a clean FIN).
  */
-function closeSocket(s: Socket): void {
+function closeSocket(s: Socket, reset = false): void {
   if (s.destroyed) return;
+  if (reset) {
+    // RST instead of FIN (SO_LINGER 0) once the kernel has everything written before: an empty
+    // write's callback runs after every earlier write's. A peer that has not read that data yet
+    // when the RST lands may see it followed by a plain end of stream (Linux), as with Go's server.
+    s.write(EMPTY, () => {
+      if (s.destroyed) return;
+      if (typeof s.resetAndDestroy === 'function') s.resetAndDestroy();
+      else s.destroy();
+    });
+    return;
+  }
   s.end();
   if (s.writableFinished) {
     s.destroy();
@@ -286,15 +304,16 @@ export class Connection {
     return direction === 'upstream' ? this.upstream : this.downstream;
   }
 
-  /** Called by a link whose pipeline has ended: close its destination, end the other link. */
+  /**
+   * Called by a link whose pipeline has ended: close its destination (FIN, or RST once its written
+   * data is flushed when `reset`: Go's `Close()` with `SO_LINGER 0` after its blocking writes), end
+   * the other link, whose stages drain first.
+   */
   linkEnded(link: Link): void {
     if (this.closed || this.finishing) return;
-    if (this.reset) {
-      this.close();
-      return;
-    }
     this.ended++;
-    link.dst.end();
+    if (this.reset) closeSocket(link.dst, true);
+    else link.dst.end();
     if (this.ended >= 2) {
       this.finish();
       return;
@@ -339,8 +358,8 @@ export class Connection {
       s.once('close', closed);
     }
     open++;
-    closeSocket(this.client);
-    closeSocket(this.server);
+    closeSocket(this.client, this.reset);
+    closeSocket(this.server, this.reset);
     closed();
   }
 }

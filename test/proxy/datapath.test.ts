@@ -112,6 +112,58 @@ test('updating a slicer toxic sends the rest of the chunk it is slicing on whole
   }
 });
 
+test('a toxic added while a closed link still drains acts on what its stages still hold', async () => {
+  // A and B wait in a 1000 ms latency stage after the client's FIN; a blackhole (timeout 0) added
+  // at 300 ms gets B, which was queued behind A (Go interrupts the last toxic unless its stub has
+  // closed). The add used to be ignored once the input had ended: A and B arrived at 1000/1100 ms.
+  const got: Buffer[] = [];
+  const up = net.createServer((s) => s.on('data', (b) => got.push(b)).on('error', () => undefined));
+  await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+  const p = await control.createProxy('adddrain', '127.0.0.1:0', `127.0.0.1:${(up.address() as net.AddressInfo).port}`);
+  try {
+    await control.addToxic('adddrain', { name: 'lat', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 1000, jitter: 0 } });
+    const c = await connect(portOf(p.listen));
+    c.socket.write('A');
+    await sleep(100);
+    c.socket.end('B');
+    await sleep(200);
+    await control.addToxic('adddrain', { name: 'hole', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } });
+    await sleep(1200);
+    assert.ok(!Buffer.concat(got).includes('B'), `the upstream got ${JSON.stringify(Buffer.concat(got).toString())}`);
+    c.destroy();
+    await c.closed;
+  } finally {
+    await control.deleteProxy('adddrain');
+    await new Promise<void>((r) => up.close(() => r()));
+  }
+});
+
+test('with reset_peer present at accept, a half-close still delivers what the other direction holds, then RST', async () => {
+  // reset_peer at toxicity 0 never fires but puts the connection in RST mode (SO_LINGER 0). The
+  // client's FIN ends the upstream link; the downstream latency stage still holds "pong", which Go
+  // writes before its Close(). It used to RST both sockets at once (at ~50 ms), 'pong' lost.
+  const up = net.createServer((s) => {
+    s.on('error', () => undefined);
+    s.write('pong');
+  });
+  await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+  const p = await control.createProxy('rsthalf', '127.0.0.1:0', `127.0.0.1:${(up.address() as net.AddressInfo).port}`);
+  try {
+    await control.addToxic('rsthalf', { name: 'rp', type: 'reset_peer', stream: 'upstream', toxicity: 0, attributes: { timeout: 0 } });
+    await control.addToxic('rsthalf', { name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 500, jitter: 0 } });
+    const c = await connect(portOf(p.listen));
+    c.socket.end('ping');
+    const code = await c.closed;
+    assert.equal(c.received().toString(), 'pong');
+    // The RST follows 'pong' at once: Linux may report it as a plain end of stream when 'pong' was
+    // still unread, as it would behind Go's server.
+    assert.ok(code === null || code === 'ECONNRESET', `closed with ${code}`);
+  } finally {
+    await control.deleteProxy('rsthalf');
+    await new Promise<void>((r) => up.close(() => r()));
+  }
+});
+
 test('removing a latency toxic whose input already ended flushes the data it holds before closing', async () => {
   // An upstream that sends 'hello' and closes at once.
   const up = net.createServer((s) => s.end('hello'));

@@ -19,7 +19,7 @@ test('the same seed gives the same draws', () => {
 
 test('only the first JSON value of a body is read, like Go json.Decoder', () => {
   const v = parseFirstJsonValue('{"a":1} trailing garbage');
-  assert.deepEqual(v, { kind: 'object', entries: [['a', 1]] });
+  assert.deepEqual(v, { kind: 'object', entries: [['a', 1]], numberTexts: new Map([[0, '1']]) });
   assert.throws(() => parseFirstJsonValue('   '), (e: unknown) => e instanceof JsonSyntaxError && e.message === 'EOF');
   assert.throws(() => parseFirstJsonValue('[1,'), /unexpected EOF/);
   assert.throws(() => parseFirstJsonValue('x'), /invalid character 'x' looking for beginning of value/);
