@@ -142,6 +142,10 @@ abstract class QueueStage implements Stage {
   protected abstract next(): { waitMs: number; piece: Chunk | null; done: boolean };
   /** Called with the real elapsed wait after a timer fired. */
   protected afterWait(_plannedMs: number, _actualMs: number): void {}
+  /** A wait after each piece sent, before the next is considered (slicer's delay), ms. */
+  protected pauseAfterSendMs(): number {
+    return 0;
+  }
   write(c: Chunk): void {
     if (this.stopped) return;
     this.queue.push(c);
@@ -176,6 +180,11 @@ abstract class QueueStage implements Stage {
   protected get waiting(): boolean {
     return this.timer.pending;
   }
+  /** Starts the wait after a piece, if the stage has one (`pump` does nothing while it runs). */
+  private pauseAfterSend(): void {
+    const ms = this.pauseAfterSendMs();
+    if (ms > 0 && !this.stopped) this.timer.set(ms, () => this.pump());
+  }
   /** Takes the head (`done`) or `piece` off the front of it out of the queue, and emits `piece`. */
   private send(piece: Chunk | null, done: boolean): void {
     if (done) this.queue.shift();
@@ -197,6 +206,7 @@ abstract class QueueStage implements Stage {
         const { waitMs, piece, done } = this.next();
         if (waitMs <= 0) {
           this.send(piece, done);
+          this.pauseAfterSend();
           continue;
         }
         const start = now();
@@ -204,6 +214,7 @@ abstract class QueueStage implements Stage {
           if (this.stopped) return;
           this.afterWait(waitMs, now() - start);
           this.send(piece, done);
+          this.pauseAfterSend();
           this.pump();
         });
       }
@@ -256,17 +267,14 @@ class BandwidthStage extends QueueStage {
   }
 }
 
-/** A slicer piece: `chunk` numbers the written chunk it was cut from. */
-interface SlicedPiece extends Chunk {
-  chunk: number;
-}
-
-/** `slicer`: recursive halving into pieces ≤ average_size + size_variation, `delay` µs apart. */
+/**
+ * `slicer`: each chunk, when the stage picks it up, is cut by recursive halving into pieces of at
+ * most average_size + size_variation bytes; each piece is followed by a `delay` µs wait, the last
+ * one too (Go `toxics/slicer.go`), so a chunk arriving at an idle stage goes at once.
+ */
 class SlicerStage extends QueueStage {
-  private pendingDelay = false;
-  private written = 0;
-  /** The chunk whose piece went last. */
-  private slicing = -1;
+  /** Lengths of the head chunk's pieces still to send; null until the head is picked up. */
+  private pieces: number[] | null = null;
   constructor(
     port: StagePort,
     private readonly averageSize: number,
@@ -274,25 +282,6 @@ class SlicerStage extends QueueStage {
     private readonly delayUs: number,
   ) {
     super(port);
-  }
-  write(c: Chunk): void {
-    const cuts = this.cut(0, c.data.length);
-    const chunk = this.written++;
-    for (let i = 1; i < cuts.length; i += 2) {
-      super.write({ data: c.data.subarray(cuts[i - 1], cuts[i]), t: c.t, chunk } as SlicedPiece);
-    }
-  }
-  /** Interrupted during the delay after a piece, Go sends the rest of that chunk on whole. */
-  protected takeInterrupted(): Chunk[] {
-    if (!this.waiting) return [];
-    const rest: Buffer[] = [];
-    let t = 0;
-    while (this.queue.length > 0 && (this.queue[0] as SlicedPiece).chunk === this.slicing) {
-      const piece = this.queue.shift()!;
-      t = piece.t;
-      rest.push(piece.data);
-    }
-    return rest.length > 0 ? [{ data: Buffer.concat(rest), t }] : [];
   }
   private cut(start: number, end: number): number[] {
     if (end - start - this.averageSize <= this.sizeVariation || end - start <= 1) return [start, end];
@@ -302,15 +291,31 @@ class SlicerStage extends QueueStage {
     mid = Math.min(end - 1, Math.max(start + 1, mid));
     return [...this.cut(start, mid), ...this.cut(mid, end)];
   }
-  protected next(): { waitMs: number; piece: Chunk | null; done: boolean } {
+  protected next(): { waitMs: number; piece: Chunk; done: boolean } {
     const head = this.queue[0];
-    if (this.pendingDelay && this.delayUs > 0) {
-      this.pendingDelay = false;
-      return { waitMs: this.delayUs / 1000, piece: null, done: false };
+    if (this.pieces === null) {
+      const cuts = this.cut(0, head.data.length);
+      this.pieces = [];
+      for (let i = 1; i < cuts.length; i += 2) this.pieces.push(cuts[i] - cuts[i - 1]);
     }
-    this.pendingDelay = true;
-    this.slicing = (head as SlicedPiece).chunk;
-    return { waitMs: 0, piece: head, done: true };
+    const length = this.pieces.shift()!;
+    if (this.pieces.length === 0) {
+      this.pieces = null;
+      return { waitMs: 0, piece: head, done: true };
+    }
+    return { waitMs: 0, piece: { data: head.data.subarray(0, length), t: head.t }, done: false };
+  }
+  protected pauseAfterSendMs(): number {
+    return this.delayUs / 1000;
+  }
+  /**
+   * Interrupted during the wait after a piece, Go sends the rest of that chunk on whole
+   * (`c.Data[chunks[i]:]`); after its last piece there is no rest, and the next chunk is not started.
+   */
+  protected takeInterrupted(): Chunk[] {
+    if (!this.waiting || this.pieces === null) return [];
+    this.pieces = null;
+    return [this.queue.shift()!];
   }
 }
 

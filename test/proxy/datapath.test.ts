@@ -112,6 +112,53 @@ test('updating a slicer toxic sends the rest of the chunk it is slicing on whole
   }
 });
 
+test('slicer waits its delay after each piece, so a chunk reaching an idle slicer goes at once', async () => {
+  // Go sends a piece, then waits `delay` (after the last piece too) before it reads the next chunk.
+  // The wait used to come before the next chunk's first piece: 'B', sent 1000 ms after 'A', left
+  // 200 ms late.
+  const p = await control.createProxy('slidle', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
+  try {
+    await control.addToxic('slidle', { name: 'sl', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 1, size_variation: 0, delay: 200_000 } });
+    const c = await connect(portOf(p.listen));
+    c.socket.write('A');
+    await c.waitFor(1, 5000);
+    await sleep(1000);
+    const sent = performance.now();
+    c.socket.write('B');
+    await c.waitFor(2, 5000);
+    const late = performance.now() - sent;
+    assert.ok(late < 150, `'B' took ${late.toFixed(0)} ms through an idle slicer`);
+    c.destroy();
+    await c.closed;
+  } finally {
+    await control.deleteProxy('slidle');
+  }
+});
+
+test('a slicer cuts each chunk when it picks it up, so chunks queued behind an update get the new sizes', async () => {
+  // 'abcdefgh' leaves as 1-byte pieces 100 ms apart; 'klmn' waits behind it. Updated to
+  // average_size 4 at ~250 ms: the rest of 'abcdefgh' goes at once (interrupted), then 'klmn' in one
+  // piece. It used to be cut on arrival, into four pieces still 100 ms apart.
+  const p = await control.createProxy('slcut', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
+  try {
+    await control.addToxic('slcut', { name: 'sl', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 1, size_variation: 0, delay: 100_000 } });
+    const c = await connect(portOf(p.listen));
+    c.socket.write('abcdefgh');
+    await sleep(50);
+    c.socket.write('klmn');
+    await sleep(200);
+    const res = await fetch(`${server.url}/proxies/slcut/toxics/sl`, { method: 'PATCH', body: JSON.stringify({ attributes: { average_size: 4 } }) });
+    assert.equal(res.status, 200);
+    await res.text();
+    await sleep(150);
+    assert.equal(c.received().toString(), 'abcdefghklmn');
+    c.destroy();
+    await c.closed;
+  } finally {
+    await control.deleteProxy('slcut');
+  }
+});
+
 test('a toxic added while a closed link still drains acts on what its stages still hold', async () => {
   // A and B wait in a 1000 ms latency stage after the client's FIN; a blackhole (timeout 0) added
   // at 300 ms gets B, which was queued behind A (Go interrupts the last toxic unless its stub has
