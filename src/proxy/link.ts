@@ -30,6 +30,11 @@ interface Slot {
   state: StageState;
   /** The stage's input has ended; later writes to it are dropped. */
   inputEnded: boolean;
+  /**
+   * Its toxic was removed while the stage could not be interrupted (a fired reset_peer): it stays
+   * in the pipeline until it closes the link, but no longer answers to the toxic's name.
+   */
+  removed?: boolean;
 }
 
 /** One direction of a connection. */
@@ -94,6 +99,8 @@ export class Link {
    */
   addToxic(toxic: ToxicRecord): void {
     if (this.writerEnded) return;
+    // Go cannot interrupt the toxic before it (a fired reset_peer): the new one never runs.
+    if (this.slots.at(-1)?.stage.uninterruptible?.()) return;
     this.slots.push(this.newSlot(toxic));
     if (this.slots.length >= 2) this.restart(this.slots[this.slots.length - 2]);
   }
@@ -101,7 +108,7 @@ export class Link {
   /** Restarts the named toxic's stage with its new attributes and a new toxicity roll (§4.5). */
   updateToxic(toxic: ToxicRecord): void {
     if (this.writerEnded) return; // ended or disposed: no stage to restart
-    const slot = this.slots.find((s) => s.toxic.name === toxic.name);
+    const slot = this.slots.find((s) => !s.removed && s.toxic.name === toxic.name);
     if (!slot) return;
     slot.toxic = toxic;
     this.restart(slot);
@@ -113,9 +120,14 @@ export class Link {
    */
   removeToxic(name: string): void {
     if (this.writerEnded) return; // ended or disposed: nothing left to flush or close
-    const i = this.slots.findIndex((s) => s.toxic.name === name);
+    const i = this.slots.findIndex((s) => !s.removed && s.toxic.name === name);
     if (i < 0) return;
     const slot = this.slots[i];
+    if (slot.stage.uninterruptible?.()) {
+      // Go's RemoveToxic cannot interrupt it either: it goes on and closes the link.
+      slot.removed = true;
+      return;
+    }
     const { interrupted, held, ended } = slot.stage.stop();
     this.slots.splice(i, 1);
     // Held data is older than anything in the stage before, so it goes first; a stage whose input
@@ -157,6 +169,7 @@ export class Link {
 
   /** Go's interrupt and re-run: the chunk in progress goes on undelayed, the rest into the new stage. */
   private restart(slot: Slot): void {
+    if (slot.stage.uninterruptible?.()) return; // a fired reset_peer finishes as it was
     const { interrupted, held, ended } = slot.stage.stop();
     const i = this.slots.indexOf(slot);
     for (const c of interrupted) this.deliver(i + 1, c);

@@ -80,6 +80,11 @@ export interface Stage {
   queuedBytes(): number;
   /** Stops timers and hands back the data it still holds, and whether an end is pending. */
   stop(): StageRemains;
+  /**
+   * True while the stage is in a wait Go's toxic cannot be interrupted in (reset_peer after its
+   * first chunk: a bare `<-time.After`): it is then neither restarted nor removed, and finishes.
+   */
+  uninterruptible?(): boolean;
 }
 
 /**
@@ -425,6 +430,9 @@ class ResetPeerStage implements Stage {
   }
   end(): void {
     this.trigger();
+  }
+  uninterruptible(): boolean {
+    return this.triggered && !this.stopped;
   }
   queuedBytes(): number {
     return 0;

@@ -159,6 +159,30 @@ test('a slicer cuts each chunk when it picks it up, so chunks queued behind an u
   }
 });
 
+test('a reset_peer that has fired resets the connection even if it is updated or removed meanwhile', async () => {
+  // Go's reset_peer waits on a bare time.After once its first chunk came: InterruptToxic cannot stop
+  // it, so PATCH, DELETE and /reset all leave it to reset the connection. Deleting it used to cancel
+  // the reset, and later data went through.
+  for (const change of ['PATCH', 'DELETE'] as const) {
+    const p = await control.createProxy('rpfired', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
+    try {
+      await control.addToxic('rpfired', { name: 'rp', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 500 } });
+      const c = await connect(portOf(p.listen));
+      c.socket.write('hello'); // fires it: dropped, reset in 500 ms
+      await sleep(100);
+      const res = await fetch(`${server.url}/proxies/rpfired/toxics/rp`, { method: change, body: change === 'PATCH' ? JSON.stringify({ attributes: { timeout: 5000 } }) : undefined });
+      assert.equal(res.status, change === 'PATCH' ? 200 : 204);
+      await res.text();
+      c.socket.write('world');
+      const code = await Promise.race([c.closed, sleep(2000).then(() => 'still open')]);
+      assert.equal(code, 'ECONNRESET', `${change}: the connection was ${code}`);
+      assert.equal(c.received().length, 0, `${change}: ${JSON.stringify(c.received().toString())} came back`);
+    } finally {
+      await control.deleteProxy('rpfired');
+    }
+  }
+});
+
 test('a toxic added while a closed link still drains acts on what its stages still hold', async () => {
   // A and B wait in a 1000 ms latency stage after the client's FIN; a blackhole (timeout 0) added
   // at 300 ms gets B, which was queued behind A (Go interrupts the last toxic unless its stub has
