@@ -28,8 +28,13 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** Go's quoting of a character in syntax errors: `'b'`, `'\n'`. */
+/**
+ * Go's quoting of a character in syntax errors: `'b'`, `'\n'`. Go's scanner reads bytes and quotes
+ * the offending one as if it were a rune: a non-ASCII character shows as its first UTF-8 byte read
+ * as Latin-1 (`é` → `'Ã'`, a byte-order mark → `'ï'`).
+ */
 function quoteChar(c: string): string {
+  if (c.charCodeAt(0) >= 0x80) c = String.fromCharCode(Buffer.from(c)[0]);
   if (c === "'") return `'\\''`;
   if (c === '"') return `'"'`;
   const s = JSON.stringify(c);
@@ -53,7 +58,7 @@ export function parseFirstJsonValue(text: string): JsonValue {
     throw new JsonSyntaxError('unexpected EOF');
   };
   const bad = (context: string): never => {
-    throw new JsonSyntaxError(`invalid character ${quoteChar(text[i])} ${context}`);
+    throw new JsonSyntaxError(`invalid character ${quoteChar(String.fromCodePoint(text.codePointAt(i)!))} ${context}`);
   };
   const literal = (word: string, value: JsonValue): JsonValue => {
     for (let k = 0; k < word.length; k++) {

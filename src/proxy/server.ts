@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { posix } from 'node:path';
 import { ProxyCollection, PopulateError, proxyJson, toxicJson } from './collection.js';
 import { ApiError } from './errors.js';
 import { goJson } from './json.js';
@@ -74,8 +75,10 @@ interface Reply {
   body?: string;
   contentType?: string;
   nosniff?: boolean;
-  /** Answered by the router itself (404, 405): gorilla/mux runs no middleware, so no request id. */
+  /** Answered by the router itself (301, 404, 405): gorilla/mux runs no middleware, so no request id. */
   unrouted?: boolean;
+  /** `Location` of a redirect. */
+  location?: string;
 }
 
 const JSON_TYPE = 'application/json';
@@ -201,8 +204,22 @@ function match(routes: Route[], path: string): { route: Route; params: string[] 
   return null;
 }
 
+/**
+ * gorilla/mux's `cleanPath`: Go's `path.Clean` (one slash at a time, no `.` or `..` segments), with
+ * a trailing slash kept.
+ */
+function cleanPath(p: string): string {
+  if (p === '') return '/';
+  if (p[0] !== '/') p = `/${p}`;
+  let np = posix.normalize(p);
+  if (np.length > 1 && np.endsWith('/')) np = np.slice(0, -1);
+  if (p.endsWith('/') && np !== '/') np += '/';
+  return np;
+}
+
 function send(res: http.ServerResponse, id: string, r: Reply): void {
   if (!r.unrouted) res.setHeader('X-Toxiproxy-Request-Id', id);
+  if (r.location !== undefined) res.setHeader('Location', r.location);
   if (r.nosniff) res.setHeader('X-Content-Type-Options', 'nosniff');
   if (r.contentType) res.setHeader('Content-Type', r.contentType);
   if (r.body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(r.body));
@@ -233,12 +250,18 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
   let queue: Promise<unknown> = Promise.resolve();
 
   const handle = async (req: http.IncomingMessage, body: string): Promise<Reply> => {
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const rawPath = q < 0 ? target : target.slice(0, q);
     let path: string;
     try {
-      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      path = decodeURIComponent(rawPath);
     } catch {
-      path = req.url ?? '/';
+      path = rawPath;
     }
+    // gorilla/mux cleans the path first and redirects to the clean one (`//proxies` → /proxies).
+    const clean = cleanPath(path);
+    if (clean !== path) return { status: 301, location: encodeURI(clean) + (q < 0 ? '' : target.slice(q)), unrouted: true };
     const m = match(routes, path);
     if (!m) return { status: 404, body: '404 page not found\n', contentType: TEXT_TYPE, nosniff: true, unrouted: true };
     const handler = m.route.methods[req.method ?? ''] ?? m.route.methods['*'];

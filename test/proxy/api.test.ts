@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Toxiproxy, type ICreateToxicBody, type Latency } from 'toxiproxy-node-client';
@@ -149,6 +150,25 @@ test('unknown paths are 404 text, wrong methods are 405 with an empty body', asy
     assert.equal(res.headers.get('content-length'), '0', 'Go sets Content-Length: 0 on an empty answer');
     assert.equal(await res.text(), '');
   }
+});
+
+test('an unclean path is redirected to the clean one with 301, as gorilla/mux does, before routing', async () => {
+  // Raw request targets: fetch would clean them itself.
+  const get = (target: string, headers: Record<string, string> = {}): Promise<http.IncomingMessage> =>
+    new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: server.port, path: target, headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res));
+      }).on('error', reject);
+    });
+  for (const [target, location] of [['//proxies', '/proxies'], ['/proxies/./x', '/proxies/x'], ['/proxies/a/../b/toxics/', '/proxies/b/toxics/'], ['//version?x=1', '/version?x=1']]) {
+    const res = await get(target, { 'User-Agent': 'Mozilla/5.0' });
+    assert.equal(res.statusCode, 301, target);
+    assert.equal(res.headers.location, location, target);
+    assert.equal(res.headers['content-length'], '0');
+    assert.equal(res.headers['x-toxiproxy-request-id'], undefined, 'no middleware ran');
+  }
+  assert.equal((await get('/proxies')).statusCode, 200);
 });
 
 test('browsers are refused with 403 on routes; 404 and 405 come before the middleware', async () => {

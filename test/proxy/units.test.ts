@@ -23,6 +23,9 @@ test('only the first JSON value of a body is read, like Go json.Decoder', () => 
   assert.throws(() => parseFirstJsonValue('   '), (e: unknown) => e instanceof JsonSyntaxError && e.message === 'EOF');
   assert.throws(() => parseFirstJsonValue('[1,'), /unexpected EOF/);
   assert.throws(() => parseFirstJsonValue('x'), /invalid character 'x' looking for beginning of value/);
+  // Go quotes the offending byte: the first byte of a non-ASCII character, as Latin-1.
+  assert.throws(() => parseFirstJsonValue('é'), (e: unknown) => e instanceof JsonSyntaxError && e.message === "invalid character 'Ã' looking for beginning of value");
+  assert.throws(() => parseFirstJsonValue('\uFEFF{}'), (e: unknown) => e instanceof JsonSyntaxError && e.message === "invalid character 'ï' looking for beginning of value");
 });
 
 test('toxicity is written as the shortest float32 text', () => {
