@@ -2,6 +2,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, stringify, type Node} from 'yaml';
 import type {z} from 'zod';
+import {distance} from 'fastest-levenshtein';
 import {fsErrorText, PlanError} from '../errors/index.js';
 import {randomSeed} from '../rng/index.js';
 import {etcdFaultProblem} from '../etcd/faults.js';
@@ -50,13 +51,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /**
  * A nemesis entry that is neither a valid fault step nor a valid `choose` step fails the union of
- * the two as a whole: report the first problem of the kind it was meant as instead, with its path.
+ * the two as a whole: report the problems of the kind it was meant as instead, with their paths.
  */
-function stepIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
-  if (issue.code !== 'invalid_union' || issue.path.length !== 2 || issue.path[0] !== 'nemesis' || issue.errors.length !== 2) return issue;
-  const inner = issue.errors[isChooseInput(issue.input) ? 1 : 0][0];
-  return inner ? {...inner, path: [...issue.path, ...inner.path]} : issue;
+function stepIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.path.length !== 2 || issue.path[0] !== 'nemesis' || issue.errors.length !== 2) return [issue];
+  const inner = issue.errors[isChooseInput(issue.input) ? 1 : 0];
+  return inner.length > 0 ? inner.map((i) => ({...i, path: [...issue.path, ...i.path]}) as z.core.$ZodIssue) : [issue];
 }
+
+/** Edit distance within which an unknown key is taken for a misspelling of a missing field. */
+const MISSPELLING_DISTANCE = 2;
 
 /**
  * Parses and validates a plan's YAML text. `file` is used in error messages only.
@@ -78,8 +82,9 @@ export function parsePlan(text: string, file: string): Plan {
   const raw = doc.toJS();
   const result = planSchema.safeParse(raw, {reportInput: true});
   if (!result.success) {
-    const issue = stepIssue(result.error.issues[0]);
-    const parts = issue.path.filter((p): p is PathPart => typeof p === 'string' || typeof p === 'number');
+    const issues = [...stepIssues(result.error.issues[0]), ...result.error.issues.slice(1)];
+    const issue = issues[0];
+    let parts = issue.path.filter((p): p is PathPart => typeof p === 'string' || typeof p === 'number');
     let field = parts.join('.');
     let message = describeIssue(issue);
     let unknownKey: string | undefined;
@@ -87,6 +92,19 @@ export function parsePlan(text: string, file: string): Plan {
       unknownKey = issue.keys[0];
       field = [...parts, unknownKey].join('.');
       message = 'unknown field';
+    } else if (issue.code === 'invalid_type' && issue.input === undefined && parts.length > 0) {
+      // A required field is missing: an unknown key beside it that is a near miss is the real problem.
+      const missing = String(parts[parts.length - 1]);
+      const parent = parts.slice(0, -1);
+      const stray = issues
+        .flatMap((i) => (i.code === 'unrecognized_keys' && i.path.join('.') === parent.join('.') ? i.keys : []))
+        .find((k) => distance(k, missing) <= MISSPELLING_DISTANCE);
+      if (stray !== undefined) {
+        parts = parent;
+        unknownKey = stray;
+        field = [...parent, stray].join('.');
+        message = `unknown field (did you mean ${missing}?)`;
+      }
     }
     const pos = locate(doc, parts, unknownKey);
     const at = pos ? where(pos[0]) : file;

@@ -37,6 +37,14 @@ describe('plan parsing', () => {
     assert.equal(planError(text), 'plans/x.yaml:3:3: cluster.leader: unknown field');
   });
 
+  test('a misspelt required field is reported as the unknown key, with the field it resembles', () => {
+    const text = ['workload: {duration: 5s}', 'nemesis:', '  - fault: latency', '    latncy: 300ms', '    at: 1s', '    for: 1s', ''].join('\n');
+    assert.equal(planError(text), 'plans/x.yaml:4:5: nemesis.0.latncy: unknown field (did you mean latency?)');
+    // A missing field with no near miss beside it is still reported as missing.
+    const far = text.replace('latncy', 'delay');
+    assert.equal(planError(far), 'plans/x.yaml:3:5: nemesis.0.latency: required');
+  });
+
   test('a bad duration says what a duration looks like', () => {
     const text = ['nemesis:', '  - fault: partition', '    shape: halves', '    at: 3', '    for: 2s', ''].join('\n');
     assert.equal(planError(text), 'plans/x.yaml:4:9: nemesis.0.at: expected a duration like 5s or 200ms');
