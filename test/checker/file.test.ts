@@ -61,6 +61,25 @@ test('the register model rejects a cas, naming the line and column of the event'
   assert.equal(result.model, 'register');
 });
 
+test('the kv model rejects a register function at its first line, even on a failed operation', () => {
+  const file = path.join(dir, 'cas-first.jsonl');
+  writeFileSync(
+    file,
+    [
+      {process: 0, type: 'invoke', f: 'cas', key: 'k1', value: [1, 2], time: 1},
+      {process: 0, type: 'fail', f: 'cas', key: 'k1', value: [1, 2], time: 2},
+      {process: 1, type: 'invoke', f: 'read', key: 'k2', value: null, time: 3},
+      {process: 1, type: 'ok', f: 'read', key: 'k2', value: 1, time: 4},
+    ]
+      .map((e, index) => JSON.stringify({index, ...e}))
+      .join('\n') + '\n',
+  );
+  assert.throws(
+    () => checkFile(file, {model: 'kv'}),
+    (error: unknown) => error instanceof HistoryFormatError && error.message === `${file}:1:1: expected a function get, put or append (the kv model), got "cas"`,
+  );
+});
+
 test('a forced format that does not fit is bad input naming line and column', () => {
   assert.throws(
     () => checkFile(path.join(shared, 'kv', 'c01-ok.txt'), {format: 'jsonl'}),

@@ -33,8 +33,12 @@ export function kvModel(options: KvOptions = {}): Model<string, KvInput, KvOutpu
 
   function parse(invoke: CheckableEvent, completion: CheckableEvent | null, locate: EventLocator = locateByIndex) {
     const status = completionStatus(completion);
-    if (status === 'fail') return null;
     const at = locate(invoke);
+    // The function is checked first, so that a bad one is reported even on a failed operation.
+    if (invoke.f !== 'get' && invoke.f !== 'put' && invoke.f !== 'append') {
+      throw new HistoryFormatError(`${at}: expected a function get, put or append (the kv model), got ${JSON.stringify(invoke.f)}`);
+    }
+    if (status === 'fail') return null;
     switch (invoke.f) {
       case 'get': {
         const output: KvOutput = status === 'ok' ? {known: true, value: text(completion!.value, locate(completion!))} : UNKNOWN;
@@ -43,8 +47,6 @@ export function kvModel(options: KvOptions = {}): Model<string, KvInput, KvOutpu
       case 'put':
       case 'append':
         return {input: {f: invoke.f, value: text(invoke.value, at)} as KvInput, output: UNKNOWN, status};
-      default:
-        throw new HistoryFormatError(`${at}: expected a function get, put or append (the kv model), got ${JSON.stringify(invoke.f)}`);
     }
   }
 
