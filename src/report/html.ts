@@ -2,7 +2,7 @@ import escapeHtml from 'escape-html';
 import type {EvidenceOperation, KeyResult} from '../checker/index.js';
 import type {HistoryEvent} from '../history/types.js';
 import {bucketWidthS, drawnOperations, faultWindows, type DrawnOperation, type FaultWindow} from './data.js';
-import {logLinesAround, type LogLine} from './logs.js';
+import {logLinesAround, logNodes, type LogLine} from './logs.js';
 import {latencyQuantilesSvg, latencyRawSvg, rateSvg} from './plots.js';
 import type {RunResults} from './results.js';
 import {verdictWord} from './text.js';
@@ -67,13 +67,15 @@ ${timelineSvg(windowOps, faults, {id: `cx-${n}`, fromS, toS, laneOf: lane, laneL
 <table>${OPS_HEADER}${operationRows(tail)}</table>`;
 }
 
-function logsSection(lines: readonly LogLine[], atS: number): string {
+/** The log excerpt around the violation; `nodes`: every node of the run, to name those that logged nothing then. */
+function logsSection(lines: readonly LogLine[], atS: number, nodes: readonly string[]): string {
   if (lines.length === 0) return `<h2 id="logs">Node logs</h2><p class="note">No timestamped node log lines within ${WINDOW_S} s of ${x(atS.toFixed(3))} s.</p>`;
   const byNode = new Map<string, LogLine[]>();
   for (const l of lines) byNode.set(l.node, [...(byNode.get(l.node) ?? []), l]);
+  const silent = nodes.filter((n) => !byNode.has(n));
   return `<h2 id="logs">Node logs within ${WINDOW_S} s of the violation (${x(atS.toFixed(3))} s)</h2>${[...byNode]
     .map(([node, ls]) => `<h3>${x(node)}</h3><pre class="log">${ls.map((l) => `${x((l.timeS ?? 0).toFixed(3).padStart(8))} s  ${x(l.text)}`).join('\n')}</pre>`)
-    .join('')}`;
+    .join('')}${silent.length > 0 ? `<p class="note">No lines in that window from ${x(silent.join(', '))}.</p>` : ''}`;
 }
 
 /**
@@ -117,7 +119,7 @@ export async function renderHtml(results: RunResults, events: readonly HistoryEv
   const bucketS = bucketWidthS(endS);
   const [raw, quantiles, rate] = await Promise.all([latencyRawSvg(ops, faults, endS), latencyQuantilesSvg(ops, faults, endS, bucketS), rateSvg(ops, faults, endS, bucketS)]);
   const verdictClass = results.valid === true ? 'valid' : results.valid === false ? 'invalid' : 'unknown';
-  const logs = violationS !== null ? logsSection(logLinesAround(runDir, Date.parse(results.startedAt), violationS, WINDOW_S), violationS) : '';
+  const logs = violationS !== null ? logsSection(logLinesAround(runDir, Date.parse(results.startedAt), violationS, WINDOW_S), violationS, logNodes(runDir)) : '';
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>faultline: ${x(results.plan.name)} — ${x(verdictWord(results.valid))}</title>

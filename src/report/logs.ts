@@ -13,21 +13,26 @@ export interface LogLine {
 /** Node log lines start with an ISO 8601 UTC timestamp (docs/protocol.md "Logging"). */
 const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) /;
 
+/** The nodes that have a log in RUN_DIR/nodes (`n1` for nodes/n1.log), sorted; none if the folder is missing. */
+export function logNodes(runDir: string): string[] {
+  try {
+    return readdirSync(path.join(runDir, 'nodes'))
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => f.replace(/\.log$/, ''))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The lines of every node log within `windowS` seconds of `atS` (run time), or, for lines without
  * timestamps, none. `startedAtMs` is the run's wall-clock start. At most `maxPerNode` per node.
  */
 export function logLinesAround(runDir: string, startedAtMs: number, atS: number, windowS: number, maxPerNode = 60): LogLine[] {
-  let files: string[];
-  try {
-    files = readdirSync(path.join(runDir, 'nodes')).filter((f) => f.endsWith('.log')).sort();
-  } catch {
-    return [];
-  }
   const out: LogLine[] = [];
-  for (const file of files) {
-    const node = file.replace(/\.log$/, '');
-    const lines = readFileSync(path.join(runDir, 'nodes', file), 'utf8').split('\n');
+  for (const node of logNodes(runDir)) {
+    const lines = readFileSync(path.join(runDir, 'nodes', `${node}.log`), 'utf8').split('\n');
     const near: LogLine[] = [];
     lines.forEach((text, i) => {
       const m = STAMP.exec(text);

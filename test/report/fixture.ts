@@ -38,6 +38,7 @@ export function staleReadRun(stale = true): {results: RunResults; events: Histor
   mkdirSync(path.join(runDir, 'nodes'));
   const started = Date.parse('2026-11-30T12:00:00.000Z');
   writeFileSync(path.join(runDir, 'nodes', 'n1.log'), `2026-11-30T12:00:00.045Z n1 served a read from local state <img src=x>\n2026-11-30T12:00:09.000Z n1 far away\n`);
+  writeFileSync(path.join(runDir, 'nodes', 'n2.log'), `2026-11-30T12:00:09.500Z n2 only far away\n`);
   const results = buildResults({
     plan,
     planFile: 'plans/fixture.yaml',

@@ -27,6 +27,7 @@ describe('reports', () => {
     assert.ok(!html.includes('<img src=x>'));
     assert.ok(html.includes('n1 served a read from local state &lt;img src=x&gt;'));
     assert.ok(!html.includes('far away'), 'log lines far from the violation are left out');
+    assert.ok(html.includes('<p class="note">No lines in that window from n2.</p>'), 'a node with no lines near the violation is named');
     assert.equal((html.match(/<script>/g) ?? []).length, 1, 'only the report’s own script');
   });
 
