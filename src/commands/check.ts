@@ -3,7 +3,10 @@ import chalk from 'chalk';
 import {FaultlineCommand} from '../cli/base.js';
 import {checkFile, type FileCheckResult, MODEL_NAMES, type Verdict} from '../checker/index.js';
 import {ExitCode, InputError} from '../errors/index.js';
-import {HISTORY_FORMATS} from '../history/importers/index.js';
+import {HISTORY_FORMATS, loadHistory} from '../history/importers/index.js';
+import type {HistoryEvent} from '../history/types.js';
+import {drawnOperations} from '../report/data.js';
+import {explainRegisterRead} from '../report/index.js';
 
 /** Keys listed one per line when all are linearizable; past this, one summary line. */
 const MAX_VALID_KEYS_LISTED = 20;
@@ -27,7 +30,9 @@ export default class Check extends FaultlineCommand {
 
   static override description = `Reads a history, pairs each invoke with its completion, splits it per key and searches each \
 key for a linearization (Wing & Gong with Lowe's cache, as Porcupine does). Prints the verdict per key and, for a key \
-that is not linearizable, one sentence naming the operation that cannot be placed and the state before it.
+that is not linearizable, one sentence naming the operation that cannot be placed and the state before it. For \
+faultline's own history.jsonl, a stale read is first told in the history's terms, as run prints it (which write \
+overwrote the value before the read began), and the checker's sentence follows.
 
 The format is detected from the content unless --format says it: faultline's history.jsonl, Jepsen/Knossos EDN \
 (a vector of maps, or one map per line), Porcupine's etcd logs and Porcupine's kv logs. Each format brings the model \
@@ -79,10 +84,15 @@ Exit codes: 0 linearizable; 1 not linearizable; 2 bad input (the file's line and
     }
     this.log(`${paint(result.valid, word(result.valid))}  ${result.file}  (${result.format}, ${result.model}, ${plural(result.operationCount, 'operation')}, ${plural(result.keys.length, 'key')}, ${Math.round(result.durationMs)} ms)`);
     const listAll = result.keys.length <= MAX_VALID_KEYS_LISTED;
+    // A faultline history's times are the run clock: a stale read can be told in its terms, as
+    // `run` does, with the checker's sentence (naming the file's lines) after it.
+    const ops = result.format === 'jsonl' && result.valid === false ? drawnOperations(loadHistory(result.file, 'jsonl').events as HistoryEvent[]) : null;
     for (const key of result.keys) {
       if (key.valid === true && !listAll) continue;
-      const why = key.valid === true ? '' : ` — ${key.evidence?.sentence ?? key.reason ?? ''}`;
+      const story = ops && key.valid === false ? explainRegisterRead(key, ops) : null;
+      const why = key.valid === true ? '' : ` — ${story ?? key.evidence?.sentence ?? key.reason ?? ''}`;
       this.log(`  key ${key.key}: ${paint(key.valid, word(key.valid))} (${plural(key.operationCount, 'operation')})${why}`);
+      if (story && key.evidence) this.log(`    the checker: ${key.evidence.sentence}`);
     }
     const valid = result.keys.filter((k) => k.valid === true).length;
     if (!listAll && valid > 0) this.log(`  ${plural(valid, 'other key')} linearizable`);

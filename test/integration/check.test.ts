@@ -24,6 +24,18 @@ describe('faultline check', () => {
     assert.match(result.stdout, /key etcd: not linearizable \(85 operations\) — On key etcd, read returned 2 \(process 11; \.\.\/shared\/data\/porcupine\/jepsen\/etcd_000\.log lines 85–86\), but no linearization allows it/);
   });
 
+  test('a faultline history that is not linearizable is explained in its own terms, as run does, then by the checker', async () => {
+    const result = await faultline(['check', 'test/checker/fixtures/raft-stale-read-bad.jsonl']);
+    assert.equal(result.exitCode, 1, result.stderr);
+    const lines = result.stdout.split('\n');
+    const k1 = lines.findIndex((l) => l.startsWith('  key k1: '));
+    assert.equal(
+      lines[k1],
+      '  key k1: not linearizable (356 operations) — Read of k1 by process 15 returned 130 at 8.428 s, but 130 was overwritten by 136 (process 11, write 8.374 s–8.406 s) before the read began at 8.422 s (the read was served by n1, the overwrite by n5).',
+    );
+    assert.match(lines[k1 + 1], /^ {4}the checker: On key k1, read returned 130 at 8\.428 s \(process 15, invoked at 8\.422 s; test\/checker\/fixtures\/raft-stale-read-bad\.jsonl lines 1282–1283\), but no linearization allows it/);
+  });
+
   test('--json prints the CheckResult with evidence, and the exit code still says the verdict', async () => {
     const result = await faultline(['check', ETCD_BAD, '--json']);
     assert.equal(result.exitCode, 1, result.stderr);
