@@ -278,8 +278,10 @@ class BandwidthStage extends QueueStage {
  * one too (Go `toxics/slicer.go`), so a chunk arriving at an idle stage goes at once.
  */
 class SlicerStage extends QueueStage {
-  /** Lengths of the head chunk's pieces still to send; null until the head is picked up. */
+  /** Lengths of the head chunk's pieces; null until the head is picked up. */
   private pieces: number[] | null = null;
+  /** The next of `pieces` to send (an index, not shift(): a 64 KiB chunk may have 65,536 pieces). */
+  private nextPiece = 0;
   constructor(
     port: StagePort,
     private readonly averageSize: number,
@@ -288,23 +290,28 @@ class SlicerStage extends QueueStage {
   ) {
     super(port);
   }
-  private cut(start: number, end: number): number[] {
-    if (end - start - this.averageSize <= this.sizeVariation || end - start <= 1) return [start, end];
+  /** Appends the lengths of the pieces of [start, end) to `out`, in order. */
+  private cut(start: number, end: number, out: number[]): void {
+    if (end - start - this.averageSize <= this.sizeVariation || end - start <= 1) {
+      out.push(end - start);
+      return;
+    }
     let mid = start + Math.floor((end - start) / 2);
     if (this.sizeVariation > 0) mid += this.port.rng.intBelow(this.sizeVariation * 2) - this.sizeVariation;
     // Guard against Go's slice panic when size_variation >= average_size (§5.2 hazard).
     mid = Math.min(end - 1, Math.max(start + 1, mid));
-    return [...this.cut(start, mid), ...this.cut(mid, end)];
+    this.cut(start, mid, out);
+    this.cut(mid, end, out);
   }
   protected next(): { waitMs: number; piece: Chunk; done: boolean } {
     const head = this.queue[0];
     if (this.pieces === null) {
-      const cuts = this.cut(0, head.data.length);
       this.pieces = [];
-      for (let i = 1; i < cuts.length; i += 2) this.pieces.push(cuts[i] - cuts[i - 1]);
+      this.nextPiece = 0;
+      this.cut(0, head.data.length, this.pieces);
     }
-    const length = this.pieces.shift()!;
-    if (this.pieces.length === 0) {
+    const length = this.pieces[this.nextPiece++];
+    if (this.nextPiece === this.pieces.length) {
       this.pieces = null;
       return { waitMs: 0, piece: head, done: true };
     }
