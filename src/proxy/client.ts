@@ -1,6 +1,6 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ProxyError } from './errors.js';
-import { installErrorTextTransport, ToxiproxyApiError } from './http.js';
+import { API_TIMEOUT_MS, installErrorTextTransport, ToxiproxyApiError } from './http.js';
 
 /**
  * faultline's Toxiproxy client: a thin wrapper over toxiproxy-node-client 4.1 that works against the
@@ -55,11 +55,14 @@ function describeFailure(e: unknown): { status: number | undefined; serverMessag
 export class ProxyControl {
   private readonly client: Toxiproxy;
 
-  /** @param url base URL of the API, e.g. `http://127.0.0.1:8474` (a trailing slash is removed). */
-  constructor(readonly url: string) {
+  /**
+   * @param url base URL of the API, e.g. `http://127.0.0.1:8474` (a trailing slash is removed).
+   * @param timeoutMs how long one call may take, in ms, before it fails as unreachable (default 10 s).
+   */
+  constructor(readonly url: string, timeoutMs = API_TIMEOUT_MS) {
     this.url = url.replace(/\/+$/, '');
     this.client = new Toxiproxy(this.url);
-    installErrorTextTransport(this.client);
+    installErrorTextTransport(this.client, timeoutMs);
   }
 
   private async call<T>(what: string, method: string, path: string, fn: () => Promise<T>): Promise<T> {

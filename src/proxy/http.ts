@@ -69,18 +69,24 @@ function describeNetworkError(e: unknown): string {
   return causeText && !e.message.includes(causeText) ? `${e.message} (${causeText})` : e.message;
 }
 
+/** How long one API call may take by default, headers and body, in ms; a slower server counts as unreachable. */
+export const API_TIMEOUT_MS = 10_000;
+
 /**
  * `HttpClient.doFetch` of toxiproxy-node-client 4.1.0 with one change: a non-2xx answer's body is
  * read and kept on the thrown {@link ToxiproxyApiError}. The message stays the package's
  * (`Request failed with status code 409`).
  * @throws ToxiproxyApiError
  */
-async function fetchKeepingErrorText(url: string, init: RequestInit): Promise<Response> {
+async function fetchKeepingErrorText(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   let res: Response;
+  // A server that accepts but never answers (frozen, SIGSTOP) must not hang the caller.
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, signal: timeout });
   } catch (e) {
-    throw new ToxiproxyApiError(e instanceof Error ? e.name : 'Error', describeNetworkError(e), undefined, undefined);
+    const message = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeNetworkError(e);
+    throw new ToxiproxyApiError(e instanceof Error ? e.name : 'Error', message, undefined, undefined);
   }
   if (!res.ok) {
     const body = await res.text().catch(() => '');
@@ -93,13 +99,14 @@ async function fetchKeepingErrorText(url: string, init: RequestInit): Promise<Re
  * Gives a toxiproxy-node-client `Toxiproxy` (or anything holding an `api: HttpClient`) the
  * error-keeping transport. Call it right after construction, before any `Proxy` object is made
  * (those copy the `api` reference).
+ * @param timeoutMs how long one call may take, in ms (then it fails as unreachable: `no answer within … ms`).
  * @throws Error when the package's `HttpClient` no longer has the `doFetch` step (an unpinned upgrade).
  */
-export function installErrorTextTransport(target: { api: HttpClient }): void {
+export function installErrorTextTransport(target: { api: HttpClient }, timeoutMs = API_TIMEOUT_MS): void {
   if (typeof (HttpClient.prototype as unknown as { doFetch?: unknown }).doFetch !== 'function') {
     throw new Error('toxiproxy-node-client changed: HttpClient.doFetch is gone; faultline needs 4.1.0 (see src/proxy/http.ts)');
   }
   const api = new HttpClient();
-  Object.defineProperty(api, 'doFetch', { value: fetchKeepingErrorText });
+  Object.defineProperty(api, 'doFetch', { value: (url: string, init: RequestInit) => fetchKeepingErrorText(url, init, timeoutMs) });
   target.api = api;
 }

@@ -33,6 +33,11 @@ import {HistoryRecorder, OperationGenerator, WorkloadClient, type ClientAddresse
 import {StatusTracker, type RunStatus} from './status.js';
 import {startToxiproxy, type ToxiproxyProcess} from './toxiproxy-process.js';
 
+/** How often a run asks an external proxy server for its version, to notice it died or froze, ms. */
+const PROXY_PROBE_MS = 1000;
+/** How long that question may take before the server counts as gone, ms (it answers in about 1 ms). */
+const PROXY_PROBE_TIMEOUT_MS = 3000;
+
 /** Attempts per key for the final reads, each its own operation in the history. */
 const FINAL_READ_ATTEMPTS = 5;
 
@@ -98,15 +103,24 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   };
   /**
    * Aborted when the proxy server is lost (it stopped answering, or the embedded one exited): every
-   * client and peer link goes through it, so the workload stops early and the final phase is skipped.
+   * client and peer link goes through it, so whatever phase the run is in stops there: start-up,
+   * the workload (the final heal and reads are then skipped) or the final phase.
    */
   const proxyServerLost = new AbortController();
+  let phase: 'start' | 'workload' | 'final' = 'start';
   const loseProxyServer = (what: string) => {
     if (proxyServerLost.signal.aborted) return;
     proxyServerLost.abort();
-    const skipped = workloadEndNs === 0 ? 'the workload stopped there and the final heal and reads were skipped' : 'the final reads were skipped';
-    harnessFailure(`${what} at ${(clock.now() / 1e9).toFixed(3)} s: every client and peer link goes through it, so ${skipped}`);
+    const stopped = {
+      start: 'the run stopped there, before its workload',
+      workload: 'the workload stopped there and the final heal and reads were skipped',
+      final: 'the final phase stopped there',
+    }[phase];
+    harnessFailure(`${what} at ${(clock.now() / 1e9).toFixed(3)} s: every client and peer link goes through it, so ${stopped}`);
   };
+  /** The run's Ctrl-C signal, also aborted when the proxy server is lost. */
+  const stopSignal = AbortSignal.any([signal, proxyServerLost.signal]);
+  setMaxListeners(0, stopSignal);
   const rng = Rng.seeded(plan.seed);
   const nemesisRng = rng.fork();
   const workloadRng = rng.fork();
@@ -114,6 +128,7 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
   let toxiproxy: ToxiproxyProcess | null = null;
   /** Set once the run tears down, when processes exiting is expected. */
   let stopping = false;
+  let probe: NodeJS.Timeout | null = null;
   let proxies: RunProxies | null = null;
   let cluster: Cluster | null = null;
   let workloadStartNs = 0;
@@ -135,6 +150,22 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
       });
     }
     const proxyUrl = url;
+    if (plan.proxy.url) {
+      // An external server is asked for its version every PROXY_PROBE_MS, so that one that died or
+      // froze is noticed between nemesis calls (the embedded one reports its exit).
+      let probing = false;
+      const control = new ProxyControl(url, PROXY_PROBE_TIMEOUT_MS);
+      probe = setInterval(() => {
+        if (probing || stopping) return;
+        probing = true;
+        control
+          .version()
+          .catch((error: unknown) => {
+            if (error instanceof ProxyError && error.unreachable !== undefined && !stopping) loseProxyServer(`the proxy server ${proxyUrl} stopped answering`);
+          })
+          .finally(() => (probing = false));
+      }, PROXY_PROBE_MS);
+    }
     proxies = new RunProxies(new ProxyControl(url), plan.proxy.url ? {kind: 'shared', prefix: newRunPrefix()} : {kind: 'own'});
     log(
       proxies.scope.kind === 'shared'
@@ -180,15 +211,16 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
     }, etcd ? etcdAdmin : undefined);
     cluster.startAll();
     const readyMode = readyModeOf(plan.cluster.system);
-    const ready = await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, signal).catch((error: unknown) => {
+    const ready = await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, stopSignal).catch((error: unknown) => {
       if (signal.aborted) throw new InterruptedError('interrupted before the cluster was ready; nothing was recorded');
+      if (proxyServerLost.signal.aborted) return null; // said once, by loseProxyServer
       if (!(error instanceof ClusterError)) throw error;
       harnessFailure(`the cluster never became ready: ${error.message}`);
       return null;
     });
     // A Ctrl-C that arrived as the cluster became ready still means nothing was recorded.
     if (signal.aborted) throw new InterruptedError('interrupted before the cluster was ready; nothing was recorded');
-    if (ready !== null) {
+    if (ready !== null && !proxyServerLost.signal.aborted) {
       log(`${ids.length} ${systemName(plan.cluster.system)} nodes up; ${ready}`);
 
       // 3. Workload and nemesis, together.
@@ -216,10 +248,10 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
           harnessFailure(`nemesis step ${step} failed: ${error.message}`);
           if (unanswered) loseProxyServer(`the proxy server ${proxyUrl} stopped answering`);
         }});
-      const workloadSignal = AbortSignal.any([signal, proxyServerLost.signal]);
-      setMaxListeners(0, workloadSignal);
-      await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, workloadSignal)));
+      phase = 'workload';
+      await Promise.all(clients.map((c, i) => c.run(generator, i === 0 ? workloadRng : workloadRng.fork(), meanGapMs, () => clock.now(), endNs, stopSignal)));
       workloadEndNs = clock.now();
+      phase = 'final';
       status.enter('final', workloadEndNs / 1e6);
       nemesisStop.abort();
       await nemesis;
@@ -243,33 +275,36 @@ export async function runPlan(options: RunOptions): Promise<RunResults> {
         for (const id of ids) if (!cluster.isRunning(id)) cluster.start(id);
         const healedNs = clock.now();
         record({time: healedNs, type: 'stop', step: -1, fault: 'heal', description: 'healed'});
-        if (!signal.aborted && !proxyServerLost.signal.aborted) {
+        if (!stopSignal.aborted) {
           log(`final: healed; quiesce ${plan.final.quiesce / 1000} s, then read every key`);
           try {
-            await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, signal);
+            await cluster.waitForReady(readyMode, plan.cluster.readyTimeout, stopSignal);
           } catch (error) {
-            if (!signal.aborted) problems.push(`after the final heal: ${(error as Error).message}`);
+            if (!stopSignal.aborted) problems.push(`after the final heal: ${(error as Error).message}`);
           }
           // Nodes a `leave` took out of the ring join it again, once every node answers.
           for (const id of cluster.leftRing) {
             const joined = await cluster.membership(id, 'join');
             if (typeof joined === 'string') harnessFailure(`the final heal could not bring ${id} back into the ring: ${joined}`);
           }
-          convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, signal);
+          convergence = await pollConvergence(cluster, clock, healedNs, plan.check.convergence.within, stopSignal);
+          // Polls cut short by a lost proxy server say nothing about convergence.
+          if (proxyServerLost.signal.aborted) convergence = null;
           const lastPoll = convergence?.[convergence.length - 1];
           if (lastPoll) log(`final: replicas ${converged(lastPoll.snapshot) ? 'agree' : 'still differ'} after ${(lastPoll.afterMs / 1000).toFixed(1)} s`);
-          await sleep(plan.final.quiesce, signal);
+          await sleep(plan.final.quiesce, stopSignal);
           const nextProcess = recorder.events.reduce((max, e) => Math.max(max, e.process + 1), plan.workload.clients);
           const reads: Operation[] = [
             ...generator.registerKeys().map((key): Operation => ({f: 'read', key, value: null})),
             ...generator.setKeys().map((key): Operation => ({f: 'read-set', key, value: null})),
           ];
-          await finalReads(reads, ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, signal, sender);
+          await finalReads(reads, ids, clientAddresses, recorder, nextProcess, plan.workload.timeout * 2, stopSignal, sender);
         }
       }
     }
   } finally {
     stopping = true;
+    if (probe) clearInterval(probe);
     if (statusTimer) clearInterval(statusTimer);
     if (signal.aborted) problems.push('the run was interrupted (SIGINT/SIGTERM); the history holds what was recorded until then');
     const proxyExit = toxiproxy?.exitedEarly();

@@ -47,7 +47,8 @@ export async function startToxiproxy(logFile: string): Promise<ToxiproxyProcess>
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + TOXIPROXY_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new ClusterError(`embedded Toxiproxy server exited with code ${child.exitCode}; see ${logFile}`);
+    const ended = howEnded();
+    if (ended !== null) throw new ClusterError(`embedded Toxiproxy server exited (${ended}) before it answered; see ${logFile}`);
     try {
       const res = await fetch(`${url}/version`);
       if (res.ok) {

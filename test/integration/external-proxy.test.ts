@@ -13,7 +13,7 @@ const SERVER_START_TIMEOUT_MS = 20_000;
  * Starts `./bin/run.js toxiproxy` on a free port as the "external" Toxiproxy server, the way a user
  * would run toxiproxy-server, and collects its one-line-per-call log.
  */
-async function startExternalServer(): Promise<{url: string; log: () => string; stop: () => Promise<void>; kill: () => Promise<void>}> {
+async function startExternalServer(): Promise<{url: string; log: () => string; stop: () => Promise<void>; kill: () => Promise<void>; signal: (name: NodeJS.Signals) => void}> {
   const port = await getPort({host: '127.0.0.1'});
   const child = execa(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'toxiproxy', '--port', String(port)], {
     cwd: ROOT,
@@ -41,7 +41,8 @@ async function startExternalServer(): Promise<{url: string; log: () => string; s
     child.kill('SIGKILL');
     await child;
   };
-  return {url: `http://127.0.0.1:${port}`, log: () => out, stop, kill};
+  const signal = (name: NodeJS.Signals) => void child.kill(name);
+  return {url: `http://127.0.0.1:${port}`, log: () => out, stop, kill, signal};
 }
 
 describe('faultline run --toxiproxy-url', () => {
@@ -105,7 +106,7 @@ describe('faultline run --toxiproxy-url', () => {
     }
   });
 
-  test('an external server that dies mid-run stops the workload at the next nemesis call, with one line for the proxies left on it', async () => {
+  test('an external server that dies mid-run is noticed within about a second and stops the workload, with one line for the proxies left on it', async () => {
     const server = await startExternalServer();
     const runs = tempRuns();
     try {
@@ -119,21 +120,49 @@ describe('faultline run --toxiproxy-url', () => {
           // not started yet
         }
       }
-      await server.kill(); // before raft-smoke's partition at 3 s
+      await server.kill(); // under a second into the workload, before raft-smoke's partition at 3 s
       const result = await child;
       assert.equal(result.exitCode, 3, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
       const runDir = onlyRunDir(runs);
       const results = readResults(runDir);
       const url = server.url.replace(/\./g, '\\.');
       const problems = results.problems.join('\n');
-      assert.match(problems, new RegExp(`^nemesis step 0 failed: Toxiproxy: add timeout toxic "partition-drop-upstream" to proxy "fl-[0-9a-f]{6}-n\\d-n\\d" failed: POST ${url}/\\S+ → unreachable: fetch failed`, 'm'));
       assert.match(problems, new RegExp(`^the proxy server ${url} stopped answering at [\\d.]+ s: every client and peer link goes through it, so the workload stopped there and the final heal and reads were skipped$`, 'm'));
       assert.match(problems, new RegExp(`^could not delete this run's 9 proxies \\(fl-[0-9a-f]{6}-\\*\\) from ${url}, which did not answer: fetch failed`, 'm'));
-      assert.equal(results.problems.length, 3, problems);
-      // raft-smoke's workload lasts 10 s; it stopped at the partition (3 s) plus at most one operation timeout (1 s).
-      assert.ok(results.workloadMs < 6000, `the workload went on for ${results.workloadMs} ms without a proxy server`);
+      // Noticed by the run's GET /version probe (every second), before the nemesis's first call at 3 s.
+      assert.equal(results.problems.length, 2, problems);
+      // raft-smoke's workload lasts 10 s; the server died after 20 events, under a second in.
+      assert.ok(results.workloadMs < 4000, `the workload went on for ${results.workloadMs} ms without a proxy server`);
       assert.deepEqual(survivors(runDir), []);
     } finally {
+      await server.stop();
+    }
+  });
+
+  test('an external server that freezes mid-run (SIGSTOP) is noticed too: exit 3, not a pass', async () => {
+    const server = await startExternalServer();
+    const runs = tempRuns();
+    try {
+      const child = faultline(['run', 'plans/raft-smoke.yaml', '--out', runs, '--seed', '2', '--toxiproxy-url', server.url]);
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        try {
+          if (readFileSync(path.join(onlyRunDir(runs), 'history.jsonl'), 'utf8').split('\n').length > 20) break;
+        } catch {
+          // not started yet
+        }
+      }
+      server.signal('SIGSTOP');
+      const result = await child;
+      assert.equal(result.exitCode, 3, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
+      const results = readResults(onlyRunDir(runs));
+      assert.equal(results.valid, 'unknown');
+      assert.match(results.problems.join('\n'), new RegExp(`^the proxy server ${server.url.replace(/\./g, '\\.')} stopped answering at [\\d.]+ s: every client and peer link goes through it, so the workload stopped there`, 'm'));
+      assert.ok(results.workloadMs < 6000, `the workload went on for ${results.workloadMs} ms`);
+      assert.deepEqual(survivors(onlyRunDir(runs)), []);
+    } finally {
+      server.signal('SIGCONT');
       await server.stop();
     }
   });
