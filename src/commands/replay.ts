@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {Args} from '@oclif/core';
 import {InputError} from '../errors/index.js';
@@ -30,6 +30,8 @@ fault's moment).`;
   public async run(): Promise<RunResults & {runDir: string}> {
     const {args, flags} = await this.parse(Replay);
     const planFile = path.join(args.runDir, 'plan.yaml');
+    if (!existsSync(args.runDir)) throw new InputError(`${args.runDir}: no such run directory`);
+    if (!statSync(args.runDir).isDirectory()) throw new InputError(`${args.runDir}: not a run directory (a file; a run directory holds plan.yaml and nemesis.jsonl)`);
     if (!existsSync(planFile)) throw new InputError(`${args.runDir}: not a run directory (no plan.yaml)`);
     const plan = await loadPlan(planFile);
     let events: NemesisEvent[];

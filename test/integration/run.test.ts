@@ -95,6 +95,11 @@ describe('faultline run', () => {
     const notRun = await faultline(['replay', runs]);
     assert.equal(notRun.exitCode, 2);
     assert.equal(notRun.stderr.trim(), `error ${runs}: not a run directory (no plan.yaml)`);
+    const missing = await faultline(['replay', path.join(runs, 'nope')]);
+    assert.equal(missing.stderr.trim(), `error ${path.join(runs, 'nope')}: no such run directory`);
+    const file = await faultline(['replay', 'plans/raft-smoke.yaml']);
+    assert.equal(file.exitCode, 2);
+    assert.equal(file.stderr.trim(), 'error plans/raft-smoke.yaml: not a run directory (a file; a run directory holds plan.yaml and nemesis.jsonl)');
   });
 
   test('a bad plan exits 2 with one line naming file, line, column and field', async () => {
