@@ -92,7 +92,7 @@ export function parsePlan(text: string, file: string): Plan {
       unknownKey = issue.keys[0];
       field = [...parts, unknownKey].join('.');
       message = 'unknown field';
-    } else if (issue.code === 'invalid_type' && issue.input === undefined && parts.length > 0) {
+    } else if ('input' in issue && issue.input === undefined && parts.length > 0) {
       // A required field is missing: an unknown key beside it that is a near miss is the real problem.
       const missing = String(parts[parts.length - 1]);
       const parent = parts.slice(0, -1);

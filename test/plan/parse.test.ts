@@ -40,6 +40,8 @@ describe('plan parsing', () => {
   test('a misspelt required field is reported as the unknown key, with the field it resembles', () => {
     const text = ['workload: {duration: 5s}', 'nemesis:', '  - fault: latency', '    latncy: 300ms', '    at: 1s', '    for: 1s', ''].join('\n');
     assert.equal(planError(text), 'plans/x.yaml:4:5: nemesis.0.latncy: unknown field (did you mean latency?)');
+    const shape = ['workload: {duration: 5s}', 'nemesis:', '  - fault: partition', '    shap: halves', '    at: 1s', '    for: 1s', ''].join('\n');
+    assert.equal(planError(shape), 'plans/x.yaml:4:5: nemesis.0.shap: unknown field (did you mean shape?)');
     // A missing field with no near miss beside it is still reported as missing.
     const far = text.replace('latncy', 'delay');
     assert.equal(planError(far), 'plans/x.yaml:3:5: nemesis.0.latency: required');
