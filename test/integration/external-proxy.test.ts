@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {execa} from 'execa';
 import getPort from 'get-port';
-import {faultline, onlyRunDir, readResults, ROOT, survivors, tempRuns} from './helpers.js';
+import {faultline, onlyRunDir, readResults, ROOT, survivors, tempRuns, waitForHistory} from './helpers.js';
 
 /** How long the standalone server may take to print its listening line, in ms (a cold tsc-built CLI starts in ~1 s). */
 const SERVER_START_TIMEOUT_MS = 20_000;
@@ -85,15 +85,7 @@ describe('faultline run --toxiproxy-url', () => {
     const runs = tempRuns();
     try {
       const child = faultline(['run', 'plans/raft-smoke.yaml', '--out', runs, '--toxiproxy-url', server.url]);
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 250));
-        try {
-          if (readFileSync(path.join(onlyRunDir(runs), 'history.jsonl'), 'utf8').split('\n').length > 50) break;
-        } catch {
-          // not started yet
-        }
-      }
+      await waitForHistory(runs, 50);
       child.kill('SIGINT');
       const result = await child;
       assert.equal(result.exitCode, 3, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
@@ -111,15 +103,7 @@ describe('faultline run --toxiproxy-url', () => {
     const runs = tempRuns();
     try {
       const child = faultline(['run', 'plans/raft-smoke.yaml', '--out', runs, '--seed', '2', '--toxiproxy-url', server.url]);
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
-        try {
-          if (readFileSync(path.join(onlyRunDir(runs), 'history.jsonl'), 'utf8').split('\n').length > 20) break;
-        } catch {
-          // not started yet
-        }
-      }
+      await waitForHistory(runs, 20);
       await server.kill(); // under a second into the workload, before raft-smoke's partition at 3 s
       const result = await child;
       assert.equal(result.exitCode, 3, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
@@ -144,15 +128,7 @@ describe('faultline run --toxiproxy-url', () => {
     const runs = tempRuns();
     try {
       const child = faultline(['run', 'plans/raft-smoke.yaml', '--out', runs, '--seed', '2', '--toxiproxy-url', server.url]);
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
-        try {
-          if (readFileSync(path.join(onlyRunDir(runs), 'history.jsonl'), 'utf8').split('\n').length > 20) break;
-        } catch {
-          // not started yet
-        }
-      }
+      await waitForHistory(runs, 20);
       server.signal('SIGSTOP');
       const result = await child;
       assert.equal(result.exitCode, 3, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);

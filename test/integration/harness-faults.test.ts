@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, test} from 'node:test';
-import {faultline, onlyRunDir, readResults, survivors, tempRuns} from './helpers.js';
+import {faultline, onlyRunDir, readResults, survivors, tempRuns, waitForHistory} from './helpers.js';
 
 /** The pid of a live process whose command line contains every one of `parts`, or null. */
 function pidOf(...parts: string[]): number | null {
@@ -16,21 +16,6 @@ function pidOf(...parts: string[]): number | null {
     if (parts.every((p) => cmd.includes(p))) return Number(pid);
   }
   return null;
-}
-
-/** Waits until the run has recorded `events` history lines; returns its run directory. */
-async function waitForHistory(runs: string, events: number): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    try {
-      const dir = onlyRunDir(runs);
-      if (readFileSync(path.join(dir, 'history.jsonl'), 'utf8').split('\n').length > events) return dir;
-    } catch {
-      // not started yet
-    }
-  }
-  throw new Error('the run recorded nothing within 60 s');
 }
 
 describe('harness faults are reported, never crash the run', () => {

@@ -56,3 +56,18 @@ export function survivors(runDir: string): string[] {
 export function readResults(runDir: string): {valid: unknown; exitCode: number; problems: string[]; stats: {ok: number; operations: number; info: number}; checks: Array<{name: string; valid: unknown; figures?: Record<string, number>; result?: {keys: Array<{key: string; valid: unknown}>}}>} {
   return JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8'));
 }
+
+/** Waits until the run in `runs` has recorded more than `events` history lines; returns its run directory. @throws after 60 s. */
+export async function waitForHistory(runs: string, events: number): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      const dir = onlyRunDir(runs);
+      if (readFileSync(path.join(dir, 'history.jsonl'), 'utf8').split('\n').length > events) return dir;
+    } catch {
+      // not started yet
+    }
+  }
+  throw new Error('the run recorded nothing within 60 s');
+}
