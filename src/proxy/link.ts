@@ -241,8 +241,8 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * Closes a socket after its pending writes flushed (FIN, or RST with `reset`), however long the
- * peer takes to read them, as Go's `Close()` after its blocking writes does: the kernel delivers what was written. A peer
- * that never reads keeps the socket until the connection is closed ({@link Connection.close}:
+ * peer takes to read them, as Go's `Close()` after its blocking writes does: the kernel delivers
+ * what was written. A peer that never reads keeps the socket until the connection is closed ({@link Connection.close}:
  * disable, delete, shutdown). Until 2026-12 it was destroyed after 2 s, which cut the tail off a
  * stream read at under ~0.5 MB/s (6,000,000 bytes: 233,371–396,160 lost, with a clean FIN).
  */
