@@ -2,7 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { ProxyControl, type ToxiproxyServer } from '../../src/proxy/index.js';
-import { connect, portOf, sleep, startEcho, startServer } from './helpers.js';
+import { connect, portOf, sleep, startEcho, startServer, withProxy } from './helpers.js';
 
 // Data integrity of the relay when toxics are updated or removed while they hold data
 // (reference toxiproxy-api.md §5.1: "Remove: data held by that stage is flushed on").
@@ -28,11 +28,10 @@ function pattern(n: number): Buffer {
 }
 
 test('updating a bandwidth toxic while it paces a large chunk sends the rest of that chunk on at once, whole', async () => {
-  const p = await control.createProxy('bwupd', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
-  try {
+  await withProxy(control, 'bwupd', echo.port, async (port) => {
     // rate 10 KB/s: a 5000-byte chunk leaves as 1000-byte pieces, 100 ms apart.
     await control.addToxic('bwupd', { name: 'bw', type: 'bandwidth', stream: 'downstream', toxicity: 1, attributes: { rate: 10 } });
-    const c = await connect(portOf(p.listen));
+    const c = await connect(port);
     const payload = pattern(5000);
     c.socket.write(payload);
     await c.waitFor(1000, 5000); // the first piece is out, the second is waiting for its 100 ms
@@ -47,19 +46,16 @@ test('updating a bandwidth toxic while it paces a large chunk sends the rest of 
     assert.ok(got.equals(payload), 'bytes differ');
     c.destroy();
     await c.closed;
-  } finally {
-    await control.deleteProxy('bwupd');
-  }
+  });
 });
 
 test('updating a latency toxic sends the chunk it was delaying on at once; chunks behind it keep their arrival time', async () => {
   // Go interrupts the toxic, which sends the chunk it waits on undelayed (toxics/latency.go); the
   // restarted toxic then reads the queued chunks and delays each from its arrival. 'a' used to be
   // delayed again from scratch (1000 ms more after the update).
-  const p = await control.createProxy('latupd', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
-  try {
+  await withProxy(control, 'latupd', echo.port, async (port) => {
     await control.addToxic('latupd', { name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1000, jitter: 0 } });
-    const c = await connect(portOf(p.listen));
+    const c = await connect(port);
     const start = performance.now();
     c.socket.write('a');
     await sleep(200);
@@ -79,19 +75,16 @@ test('updating a latency toxic sends the chunk it was delaying on at once; chunk
     assert.equal(c.received().toString(), 'ab');
     c.destroy();
     await c.closed;
-  } finally {
-    await control.deleteProxy('latupd');
-  }
+  });
 });
 
 test('updating a slicer toxic sends the rest of the chunk it is slicing on whole and at once', async () => {
   // 1000 bytes cut into 16 pieces of 62-63 bytes, 200 ms apart (3.2 s in all). Go's interrupted
   // slicer sends c.Data[chunks[i]:] at once (toxics/slicer.go); the pieces used to be fed to the
   // restarted slicer and kept their 200 ms gaps.
-  const p = await control.createProxy('slupd', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
-  try {
+  await withProxy(control, 'slupd', echo.port, async (port) => {
     await control.addToxic('slupd', { name: 'sl', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 100, size_variation: 0, delay: 200_000 } });
-    const c = await connect(portOf(p.listen));
+    const c = await connect(port);
     const payload = pattern(1000);
     c.socket.write(payload);
     await c.waitFor(62, 5000);
@@ -107,19 +100,16 @@ test('updating a slicer toxic sends the rest of the chunk it is slicing on whole
     assert.ok(got.equals(payload), 'bytes differ');
     c.destroy();
     await c.closed;
-  } finally {
-    await control.deleteProxy('slupd');
-  }
+  });
 });
 
 test('slicer waits its delay after each piece, so a chunk reaching an idle slicer goes at once', async () => {
   // Go sends a piece, then waits `delay` (after the last piece too) before it reads the next chunk.
   // The wait used to come before the next chunk's first piece: 'B', sent 1000 ms after 'A', left
   // 200 ms late.
-  const p = await control.createProxy('slidle', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
-  try {
+  await withProxy(control, 'slidle', echo.port, async (port) => {
     await control.addToxic('slidle', { name: 'sl', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 1, size_variation: 0, delay: 200_000 } });
-    const c = await connect(portOf(p.listen));
+    const c = await connect(port);
     c.socket.write('A');
     await c.waitFor(1, 5000);
     await sleep(1000);
@@ -130,19 +120,16 @@ test('slicer waits its delay after each piece, so a chunk reaching an idle slice
     assert.ok(late < 150, `'B' took ${late.toFixed(0)} ms through an idle slicer`);
     c.destroy();
     await c.closed;
-  } finally {
-    await control.deleteProxy('slidle');
-  }
+  });
 });
 
 test('a slicer cuts each chunk when it picks it up, so chunks queued behind an update get the new sizes', async () => {
   // 'abcdefgh' leaves as 1-byte pieces 100 ms apart; 'klmn' waits behind it. Updated to
   // average_size 4 at ~250 ms: the rest of 'abcdefgh' goes at once (interrupted), then 'klmn' in one
   // piece. It used to be cut on arrival, into four pieces still 100 ms apart.
-  const p = await control.createProxy('slcut', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
-  try {
+  await withProxy(control, 'slcut', echo.port, async (port) => {
     await control.addToxic('slcut', { name: 'sl', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 1, size_variation: 0, delay: 100_000 } });
-    const c = await connect(portOf(p.listen));
+    const c = await connect(port);
     c.socket.write('abcdefgh');
     await sleep(50);
     c.socket.write('klmn');
@@ -154,9 +141,7 @@ test('a slicer cuts each chunk when it picks it up, so chunks queued behind an u
     assert.equal(c.received().toString(), 'abcdefghklmn');
     c.destroy();
     await c.closed;
-  } finally {
-    await control.deleteProxy('slcut');
-  }
+  });
 });
 
 test('a reset_peer that has fired resets the connection even if it is updated or removed meanwhile', async () => {
@@ -164,10 +149,9 @@ test('a reset_peer that has fired resets the connection even if it is updated or
   // it, so PATCH, DELETE and /reset all leave it to reset the connection. Deleting it used to cancel
   // the reset, and later data went through.
   for (const change of ['PATCH', 'DELETE'] as const) {
-    const p = await control.createProxy('rpfired', '127.0.0.1:0', `127.0.0.1:${echo.port}`);
-    try {
+    await withProxy(control, 'rpfired', echo.port, async (port) => {
       await control.addToxic('rpfired', { name: 'rp', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 500 } });
-      const c = await connect(portOf(p.listen));
+      const c = await connect(port);
       c.socket.write('hello'); // fires it: dropped, reset in 500 ms
       await sleep(100);
       const res = await fetch(`${server.url}/proxies/rpfired/toxics/rp`, { method: change, body: change === 'PATCH' ? JSON.stringify({ attributes: { timeout: 5000 } }) : undefined });
@@ -177,9 +161,7 @@ test('a reset_peer that has fired resets the connection even if it is updated or
       const code = await Promise.race([c.closed, sleep(2000).then(() => 'still open')]);
       assert.equal(code, 'ECONNRESET', `${change}: the connection was ${code}`);
       assert.equal(c.received().length, 0, `${change}: ${JSON.stringify(c.received().toString())} came back`);
-    } finally {
-      await control.deleteProxy('rpfired');
-    }
+    });
   }
 });
 

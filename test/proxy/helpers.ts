@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { startToxiproxyServer, type ToxiproxyServer } from '../../src/proxy/index.js';
+import { startToxiproxyServer, type ProxyControl, type ToxiproxyServer } from '../../src/proxy/index.js';
 import { seededRandom } from '../../src/proxy/random.js';
 
 /** Starts an embedded server on 127.0.0.1 and a free port. */
@@ -113,4 +113,17 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 export function portOf(listen: string): number {
   return Number(listen.slice(listen.lastIndexOf(':') + 1));
+}
+
+/**
+ * Runs `fn` with a proxy named `name` in front of 127.0.0.1:`upstreamPort`, given its listen port;
+ * deletes the proxy afterwards, whatever happens.
+ */
+export async function withProxy(control: ProxyControl, name: string, upstreamPort: number, fn: (port: number) => Promise<void>): Promise<void> {
+  const p = await control.createProxy(name, '127.0.0.1:0', `127.0.0.1:${upstreamPort}`);
+  try {
+    await fn(portOf(p.listen));
+  } finally {
+    await control.deleteProxy(name);
+  }
 }

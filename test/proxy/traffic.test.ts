@@ -8,7 +8,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { ProxyControl, ProxyError, type ToxiproxyServer } from '../../src/proxy/index.js';
 import { POOLED_BUFFERS, READ_BUFFER_BYTES } from '../../src/proxy/reader.js';
-import { connect, portOf, sleep, startEcho, startServer, tryConnect } from './helpers.js';
+import { connect, portOf, sleep, startEcho, startServer, tryConnect, withProxy } from './helpers.js';
 
 // Toxiproxy 2.12 semantics: reference toxiproxy-api.md §5 (data path and toxics).
 // Timing assertions are lower bounds only: the machine is noisy.
@@ -42,17 +42,13 @@ async function freePort(): Promise<number> {
   return getPort({ host: '127.0.0.1' });
 }
 
-async function withProxy(name: string, fn: (port: number) => Promise<void>): Promise<void> {
-  const p = await control.createProxy(name, '127.0.0.1:0', `127.0.0.1:${echo.port}`);
-  try {
-    await fn(portOf(p.listen));
-  } finally {
-    await control.deleteProxy(name);
-  }
+/** A proxy in front of the echo server for the length of `fn` (helpers.withProxy). */
+function withEchoProxy(name: string, fn: (port: number) => Promise<void>): Promise<void> {
+  return withProxy(control, name, echo.port, fn);
 }
 
 test('bytes pass through a proxy unchanged, large payloads included', async () => {
-  await withProxy('pass', async (port) => {
+  await withEchoProxy('pass', async (port) => {
     const c = await connect(port);
     const payload = Buffer.alloc(2 * 1024 * 1024, 7);
     for (let i = 0; i < payload.length; i += 997) payload[i] = i & 255;
@@ -65,7 +61,7 @@ test('bytes pass through a proxy unchanged, large payloads included', async () =
 });
 
 test('a long stream through an echo server comes back byte for byte while the reader stalls (read buffers are reused)', async () => {
-  await withProxy('long', async (port) => {
+  await withEchoProxy('long', async (port) => {
     // Every 4-byte word holds its own index, so a read buffer reused while its bytes were still
     // queued for writing would show up as words out of place.
     const payload = Buffer.alloc(64 * 1024 * 1024);
@@ -111,7 +107,7 @@ async function liveArrayBufferBytes(): Promise<number> {
 }
 
 test('connections left idle after a bulk stream hold no read buffers of their own', async () => {
-  await withProxy('idle', async (port) => {
+  await withEchoProxy('idle', async (port) => {
     const connections = 16;
     const payload = Buffer.alloc(8 * 1024 * 1024 + 1000, 5);
     const before = await liveArrayBufferBytes();
@@ -143,7 +139,7 @@ test('connections left idle after a bulk stream hold no read buffers of their ow
 });
 
 test('latency delays each chunk by at least the configured time', async () => {
-  await withProxy('lat', async (port) => {
+  await withEchoProxy('lat', async (port) => {
     await control.addToxic('lat', { name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } });
     const c = await connect(port);
     const start = performance.now();
@@ -156,7 +152,7 @@ test('latency delays each chunk by at least the configured time', async () => {
 });
 
 test('a latency toxic added to an open connection applies at once, and keeps order', async () => {
-  await withProxy('lat2', async (port) => {
+  await withEchoProxy('lat2', async (port) => {
     const c = await connect(port);
     c.socket.write('a');
     await c.waitFor(1);
@@ -177,7 +173,7 @@ test('a latency toxic added to an open connection applies at once, and keeps ord
 });
 
 test('removing a latency toxic releases held data at once', async () => {
-  await withProxy('lat3', async (port) => {
+  await withEchoProxy('lat3', async (port) => {
     await control.addToxic('lat3', { name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 10_000, jitter: 0 } });
     const c = await connect(port);
     c.socket.write('held');
@@ -191,7 +187,7 @@ test('removing a latency toxic releases held data at once', async () => {
 });
 
 test('a timeout-0 toxic blackholes upstream data, and removing it closes the connection', async () => {
-  await withProxy('bh', async (port) => {
+  await withEchoProxy('bh', async (port) => {
     const c = await connect(port);
     await control.addToxic('bh', { name: 'drop', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } });
     c.socket.write('lost');
@@ -205,7 +201,7 @@ test('a timeout-0 toxic blackholes upstream data, and removing it closes the con
 });
 
 test('a timeout toxic with a time closes an idle connection after it', async () => {
-  await withProxy('to', async (port) => {
+  await withEchoProxy('to', async (port) => {
     await control.addToxic('to', { name: 't', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 150 } });
     const start = performance.now();
     const c = await connect(port);
@@ -215,7 +211,7 @@ test('a timeout toxic with a time closes an idle connection after it', async () 
 });
 
 test('a timeout toxic restarts its timer on each chunk of its stream, and drops the data', async () => {
-  await withProxy('to2', async (port) => {
+  await withEchoProxy('to2', async (port) => {
     await control.addToxic('to2', { name: 't', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 300 } });
     const c = await connect(port);
     const start = performance.now();
@@ -232,7 +228,7 @@ test('a timeout toxic restarts its timer on each chunk of its stream, and drops 
 });
 
 test('a toxic with toxicity 0 never applies', async () => {
-  await withProxy('tox0', async (port) => {
+  await withEchoProxy('tox0', async (port) => {
     await control.addToxic('tox0', { name: 'drop', type: 'timeout', stream: 'upstream', toxicity: 0, attributes: { timeout: 0 } });
     const c = await connect(port);
     c.socket.write('x');
@@ -243,7 +239,7 @@ test('a toxic with toxicity 0 never applies', async () => {
 });
 
 test('disabling refuses new connections and closes open ones on both sides with a FIN, keeping toxics; enabling accepts again on the same port', async () => {
-  await withProxy('dis', async (port) => {
+  await withEchoProxy('dis', async (port) => {
     await control.addToxic('dis', { name: 'n', type: 'noop', stream: 'upstream', toxicity: 1, attributes: {} });
     const upstreamConn = echo.ends.length;
     const c = await connect(port);
@@ -349,7 +345,7 @@ test('deleting a proxy closes its connections on both sides with a FIN and frees
 test('changing the upstream restarts the proxy on the same port: open connections close, toxics stay', async () => {
   const other = await startEcho();
   try {
-    await withProxy('reup', async (port) => {
+    await withEchoProxy('reup', async (port) => {
       await control.addToxic('reup', { name: 'n', type: 'noop', stream: 'upstream', toxicity: 1, attributes: {} });
       const c = await connect(port);
       c.socket.write('1');
@@ -374,7 +370,7 @@ test('changing the upstream restarts the proxy on the same port: open connection
 });
 
 test('updating a toxic restarts it on open connections with the new values', async () => {
-  await withProxy('upd', async (port) => {
+  await withEchoProxy('upd', async (port) => {
     await control.addToxic('upd', { name: 'l', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 50, jitter: 0 } });
     const c = await connect(port);
     c.socket.write('a');
@@ -392,7 +388,7 @@ test('updating a toxic restarts it on open connections with the new values', asy
 });
 
 test('reset removes toxics and re-enables disabled proxies', async () => {
-  await withProxy('rst', async (port) => {
+  await withEchoProxy('rst', async (port) => {
     await control.addToxic('rst', { name: 'drop', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } });
     await control.setEnabled('rst', false);
     await control.reset();
@@ -440,7 +436,7 @@ test('a proxy to a dead upstream accepts and closes at once', async () => {
 });
 
 test('limit_data forwards at most the given bytes then closes', async () => {
-  await withProxy('lim', async (port) => {
+  await withEchoProxy('lim', async (port) => {
     await control.addToxic('lim', { name: 'l', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 5 } });
     const c = await connect(port);
     c.socket.write('0123456789');
@@ -450,7 +446,7 @@ test('limit_data forwards at most the given bytes then closes', async () => {
 });
 
 test('limit_data counts bytes per link across restarts of its stage', async () => {
-  await withProxy('lim2', async (port) => {
+  await withEchoProxy('lim2', async (port) => {
     await control.addToxic('lim2', { name: 'l', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 6 } });
     const c = await connect(port);
     c.socket.write('abcd');
@@ -464,7 +460,7 @@ test('limit_data counts bytes per link across restarts of its stage', async () =
 });
 
 test('bandwidth paces data at rate KB/s (KB = 1000 bytes)', async () => {
-  await withProxy('bw', async (port) => {
+  await withEchoProxy('bw', async (port) => {
     await control.addToxic('bw', { name: 'b', type: 'bandwidth', stream: 'downstream', toxicity: 1, attributes: { rate: 10 } });
     const c = await connect(port);
     const start = performance.now();
@@ -477,7 +473,7 @@ test('bandwidth paces data at rate KB/s (KB = 1000 bytes)', async () => {
 });
 
 test('slicer cuts each chunk into pieces of at most average_size + size_variation, delay µs apart, in order', async () => {
-  await withProxy('sl', async (port) => {
+  await withEchoProxy('sl', async (port) => {
     // 10 ms between pieces: each piece is its own TCP segment, so the client sees the cuts (§5.2 obs: 1,3,3,3,2,3,2,3).
     await control.addToxic('sl', { name: 's', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 2, size_variation: 1, delay: 10_000 } });
     const c = await connect(port);
@@ -496,7 +492,7 @@ test('slicer cuts each chunk into pieces of at most average_size + size_variatio
 });
 
 test('slow_close delays the close by at least the given time', async () => {
-  await withProxy('sc', async (port) => {
+  await withEchoProxy('sc', async (port) => {
     await control.addToxic('sc', { name: 's', type: 'slow_close', stream: 'upstream', toxicity: 1, attributes: { delay: 200 } });
     const c = await connect(port);
     const start = performance.now();
@@ -507,7 +503,7 @@ test('slow_close delays the close by at least the given time', async () => {
 });
 
 test('reset_peer present at accept resets the connection', async () => {
-  await withProxy('rp', async (port) => {
+  await withEchoProxy('rp', async (port) => {
     await control.addToxic('rp', { name: 'r', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } });
     const c = await connect(port);
     c.socket.write('x');
@@ -518,7 +514,7 @@ test('reset_peer present at accept resets the connection', async () => {
 });
 
 test('reset_peer does nothing until data arrives, then closes after its timeout', async () => {
-  await withProxy('rp2', async (port) => {
+  await withEchoProxy('rp2', async (port) => {
     await control.addToxic('rp2', { name: 'r', type: 'reset_peer', stream: 'upstream', toxicity: 1, attributes: { timeout: 200 } });
     const c = await connect(port);
     assert.equal(await closedWithin(c, 400), false, 'closed without data');
@@ -530,7 +526,7 @@ test('reset_peer does nothing until data arrives, then closes after its timeout'
 });
 
 test('reset_peer added to an open connection closes it with a FIN, not a reset', async () => {
-  await withProxy('rp3', async (port) => {
+  await withEchoProxy('rp3', async (port) => {
     const c = await connect(port);
     c.socket.write('a');
     await c.waitFor(1);
@@ -543,7 +539,7 @@ test('reset_peer added to an open connection closes it with a FIN, not a reset',
 });
 
 test('latency with jitter keeps each delay within latency ± jitter', async () => {
-  await withProxy('jit', async (port) => {
+  await withEchoProxy('jit', async (port) => {
     await control.addToxic('jit', { name: 'j', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100, jitter: 50 } });
     const c = await connect(port);
     const rtts: number[] = [];
@@ -561,7 +557,7 @@ test('latency with jitter keeps each delay within latency ± jitter', async () =
 });
 
 test('a noop toxic passes data unchanged', async () => {
-  await withProxy('noop', async (port) => {
+  await withEchoProxy('noop', async (port) => {
     await control.addToxic('noop', { name: 'n', type: 'noop', stream: 'downstream', toxicity: 1, attributes: {} });
     const c = await connect(port);
     c.socket.write('same');
@@ -619,7 +615,7 @@ test('ProxyControl wraps failures in ProxyError with the URL and status', async 
 });
 
 test('a slow reader pauses the sender instead of buffering everything in the proxy', async () => {
-  await withProxy('bp', async (port) => {
+  await withEchoProxy('bp', async (port) => {
     const c = await connect(port);
     c.socket.pause();
     const chunk = Buffer.alloc(64 * 1024, 1);
